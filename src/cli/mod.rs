@@ -1,0 +1,390 @@
+//! The command line (clap). Every TUI action also works here, so scripts
+//! and tests can do what a reviewer does.
+
+mod output;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::i18n::Lang;
+use crate::model::{Decision, Note, Status};
+use crate::ops::{self, DecisionRequest};
+use crate::repo::{DraftRepo, Error};
+use crate::sign::{self, SignConfig};
+
+/// duyet — review and approve drafts of official documents kept in git.
+#[derive(Debug, Parser)]
+#[command(name = "duyet", version, about)]
+pub struct Cli {
+    /// The drafts repository (default: discovered from the current directory).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub repo: Option<PathBuf>,
+    /// Interface language: vi or en (default: from LC_ALL / LC_MESSAGES / LANG).
+    #[arg(long, global = true, value_name = "vi|en")]
+    pub lang: Option<String>,
+    /// What to do (default: open the TUI).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the drafts at HEAD with their status.
+    List {
+        /// all, waiting, pending, approved, returned, revised, changed-after-approval.
+        #[arg(long, default_value = "all")]
+        status: String,
+        /// Print JSON (see README for the fields).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a draft's text (the newest revision, or --rev N).
+    Show {
+        /// Draft id.
+        id: String,
+        /// Revision number or blob id.
+        #[arg(long)]
+        rev: Option<String>,
+    },
+    /// A draft's revisions and the decisions between them.
+    Log {
+        /// Draft id.
+        id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// What changed between two revisions (default: since the last decision).
+    Diff {
+        /// Draft id.
+        id: String,
+        /// Old revision (number or blob id).
+        a: Option<String>,
+        /// New revision (default: the newest).
+        b: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Approve a draft for signing: a signed decision commit.
+    Approve {
+        /// Draft id.
+        id: String,
+        /// The revision you read; refused if the draft changed since.
+        #[arg(long)]
+        revision: Option<String>,
+        /// Comment.
+        #[arg(short, long, default_value = "")]
+        message: String,
+    },
+    /// Return a draft to its drafter with comments: a signed decision commit.
+    Return {
+        /// Draft id.
+        id: String,
+        /// The revision you read; refused if the draft changed since.
+        #[arg(long)]
+        revision: Option<String>,
+        /// What the drafter must change (required).
+        #[arg(short, long)]
+        message: String,
+        /// A note on a line: LINE:TEXT (repeatable).
+        #[arg(long = "note", value_name = "LINE:TEXT")]
+        notes: Vec<String>,
+    },
+    /// Make an ed25519 signing key and print the git config lines to use it.
+    Keygen {
+        /// Where to write the private key.
+        #[arg(long, value_name = "PATH")]
+        file: Option<PathBuf>,
+        /// Comment stored in the key (usually your e-mail).
+        #[arg(long, default_value = "")]
+        comment: String,
+    },
+    /// Create a demo drafts repository and open it.
+    Demo {
+        /// Where to create it (default: a new folder under the temp dir).
+        dir: Option<PathBuf>,
+        /// Only create it; do not open the TUI.
+        #[arg(long)]
+        no_open: bool,
+    },
+    /// Open the review TUI.
+    Tui,
+}
+
+/// A failure: message for stderr, and the exit code.
+pub struct Failure(pub String);
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure(e.to_string())
+    }
+}
+
+/// Parses the command line and runs; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    let lang = cli
+        .lang
+        .as_deref()
+        .and_then(Lang::parse)
+        .unwrap_or_else(Lang::from_env);
+    match run(&cli, lang) {
+        Ok(code) => code,
+        Err(Failure(msg)) => {
+            eprintln!("duyet: {msg}");
+            2
+        }
+    }
+}
+
+fn open(cli: &Cli) -> Result<DraftRepo, Failure> {
+    Ok(DraftRepo::open(cli.repo.as_deref())?)
+}
+
+fn color_enabled() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn out(text: &str) -> Result<i32, Failure> {
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (duyet list | head) is not an error worth reporting.
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+    Ok(0)
+}
+
+fn json<T: serde::Serialize>(v: &T) -> Result<i32, Failure> {
+    let text = serde_json::to_string_pretty(v).map_err(|e| Failure(e.to_string()))?;
+    out(&(text + "\n"))
+}
+
+fn run(cli: &Cli, lang: Lang) -> Result<i32, Failure> {
+    let color = color_enabled();
+    match &cli.command {
+        None | Some(Command::Tui) => {
+            let repo = match DraftRepo::open(cli.repo.as_deref()) {
+                Ok(r) => r,
+                Err(Error::NotARepo(p)) => {
+                    return Err(Failure(format!(
+                        "{} is not a drafts repository. Try the demo: `duyet demo` (or `cargo run --release -- demo`), or pass --repo PATH",
+                        p.display()
+                    )));
+                }
+                Err(e) => return Err(e.into()),
+            };
+            crate::tui::run(repo, lang).map_err(Failure)
+        }
+        Some(Command::List {
+            status,
+            json: as_json,
+        }) => {
+            let repo = open(cli)?;
+            let listing = repo.list()?;
+            let keep: Box<dyn Fn(Status) -> bool> = match status.as_str() {
+                "all" => Box::new(|_| true),
+                "waiting" => Box::new(Status::awaits_review),
+                s => match Status::parse(s) {
+                    Some(want) => Box::new(move |st| st == want),
+                    None => {
+                        return Err(Failure(format!(
+                            "unknown status '{s}': use all, waiting, pending, approved, returned, revised or changed-after-approval"
+                        )));
+                    }
+                },
+            };
+            let drafts: Vec<_> = listing.drafts.iter().filter(|d| keep(d.status)).collect();
+            if *as_json {
+                let rows: Vec<_> = drafts.iter().map(|d| output::DraftJson::from(*d)).collect();
+                json(&rows)?;
+            } else {
+                out(&output::list(&drafts, lang, color))?;
+            }
+            for p in &listing.problems {
+                eprintln!("duyet: {p}");
+            }
+            Ok(if listing.problems.is_empty() { 0 } else { 2 })
+        }
+        Some(Command::Show { id, rev }) => {
+            let repo = open(cli)?;
+            let history = repo.history(id)?;
+            let n = match rev {
+                Some(spec) => repo.resolve_revision(&history, spec)?,
+                None => history.revisions.len(),
+            };
+            out(&repo.revision_text(&history, n)?)
+        }
+        Some(Command::Log { id, json: as_json }) => {
+            let repo = open(cli)?;
+            let history = repo.history(id)?;
+            if *as_json {
+                json(&history)
+            } else {
+                out(&output::log(&history, lang, color))
+            }
+        }
+        Some(Command::Diff {
+            id,
+            a,
+            b,
+            json: as_json,
+        }) => {
+            let repo = open(cli)?;
+            let history = repo.history(id)?;
+            let newest = history.revisions.len();
+            let new = match b {
+                Some(s) => repo.resolve_revision(&history, s)?,
+                None => newest,
+            };
+            let old = match a {
+                Some(s) => Some(repo.resolve_revision(&history, s)?),
+                None => match b {
+                    Some(_) => new.checked_sub(1).filter(|&n| n > 0),
+                    None => history.default_pair().and_then(|(o, _)| o),
+                },
+            };
+            let old_text = match old {
+                Some(n) => repo.revision_text(&history, n)?,
+                None => String::new(),
+            };
+            let new_text = repo.revision_text(&history, new)?;
+            let diff = crate::diff::diff_texts(&old_text, &new_text);
+            if *as_json {
+                json(&output::DiffJson {
+                    id,
+                    old,
+                    new,
+                    diff: &diff,
+                })
+            } else {
+                out(&output::diff(&diff, old, new, lang, color))
+            }
+        }
+        Some(Command::Approve {
+            id,
+            revision,
+            message,
+        }) => decide_cli(cli, id, Decision::Approved, revision.clone(), message, &[]),
+        Some(Command::Return {
+            id,
+            revision,
+            message,
+            notes,
+        }) => decide_cli(
+            cli,
+            id,
+            Decision::Returned,
+            revision.clone(),
+            message,
+            notes,
+        ),
+        Some(Command::Keygen { file, comment }) => keygen(file.clone(), comment),
+        Some(Command::Demo { dir, no_open }) => {
+            let dir = dir.clone().unwrap_or_else(ops::demo::default_dir);
+            let repo = ops::demo::create(&dir)?;
+            println!("{}", dir.display());
+            if *no_open || !std::io::stdout().is_terminal() {
+                eprintln!(
+                    "duyet: demo repository created; open it with `duyet --repo {}`",
+                    dir.display()
+                );
+                Ok(0)
+            } else {
+                crate::tui::run(repo, lang).map_err(Failure)
+            }
+        }
+    }
+}
+
+fn parse_note(s: &str) -> Result<Note, Failure> {
+    let (line, text) = s.split_once(':').ok_or_else(|| {
+        Failure(format!(
+            "--note '{s}': write it as LINE:TEXT, e.g. --note '12:Sửa tên huyện'"
+        ))
+    })?;
+    let line = line
+        .trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|&l| l > 0)
+        .ok_or_else(|| {
+            Failure(format!(
+                "--note '{s}': '{line}' is not a line number (1, 2, ...)"
+            ))
+        })?;
+    Ok(Note {
+        line,
+        text: text.trim().to_string(),
+    })
+}
+
+fn decide_cli(
+    cli: &Cli,
+    id: &str,
+    decision: Decision,
+    revision: Option<String>,
+    message: &str,
+    notes: &[String],
+) -> Result<i32, Failure> {
+    let notes = notes
+        .iter()
+        .map(|n| parse_note(n))
+        .collect::<Result<Vec<_>, _>>()?;
+    let repo = open(cli)?;
+    let signer = SignConfig::from_repo(&repo)
+        .and_then(|c| c.signer())
+        .map_err(|e| Failure(e.to_string()))?;
+    let req = DecisionRequest {
+        id: id.to_string(),
+        decision,
+        revision,
+        comment: message.to_string(),
+        notes,
+        author: None,
+    };
+    // Check everything before asking for a passphrase.
+    ops::plan_decision(&repo, &req)?;
+    let passphrase = if signer.needs_passphrase() {
+        Some(
+            rpassword::prompt_password(format!("Passphrase for {}: ", signer.describe()))
+                .map_err(|e| Failure(format!("cannot read the passphrase: {e}")))?,
+        )
+    } else {
+        None
+    };
+    let commit = ops::decide(&repo, &req, &signer, passphrase.as_deref())?;
+    println!("{commit}");
+    Ok(0)
+}
+
+fn keygen(file: Option<PathBuf>, comment: &str) -> Result<i32, Failure> {
+    let path = match file {
+        Some(p) => p,
+        None => std::env::var_os("HOME")
+            .map(PathBuf::from)
+            .ok_or_else(|| Failure("HOME is not set: pass --file PATH".to_string()))?
+            .join(".ssh")
+            .join("duyet_ed25519"),
+    };
+    let passphrase = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password("Passphrase (empty for none): ")
+            .map_err(|e| Failure(format!("cannot read the passphrase: {e}")))?
+    } else {
+        String::new()
+    };
+    let public = sign::generate_key(&path, comment, Some(&passphrase))
+        .map_err(|e| Failure(e.to_string()))?;
+    println!(
+        "Wrote {} and {}",
+        path.display(),
+        sign::pub_path(&path).display()
+    );
+    println!("Public key (add it to .duyet/trust.toml):\n  {public}");
+    println!("Sign decisions with it:");
+    println!("  git config gpg.format ssh");
+    println!("  git config user.signingKey {}", path.display());
+    Ok(0)
+}

@@ -1,0 +1,206 @@
+//! Text and JSON output of the CLI.
+
+use serde::Serialize;
+
+use crate::diff::{DraftDiff, LineKind, Notice};
+use crate::i18n::{Lang, Msg, format_time};
+use crate::model::text::{display_width, pad};
+use crate::model::{DraftSummary, History, Review, Status};
+
+const RESET: &str = "\x1b[0m";
+
+fn paint(on: bool, code: &str, s: &str) -> String {
+    if on {
+        format!("\x1b[{code}m{s}{RESET}")
+    } else {
+        s.to_string()
+    }
+}
+
+fn status_color(s: Status) -> &'static str {
+    match s {
+        Status::Pending => "33",
+        Status::ChangedAfterApproval => "35;1",
+        Status::Revised => "36",
+        Status::Returned => "31",
+        Status::Approved => "32",
+    }
+}
+
+/// One draft in `duyet list --json`.
+#[derive(Debug, Serialize)]
+pub struct DraftJson<'a> {
+    id: &'a str,
+    year: &'a str,
+    path: &'a str,
+    title: &'a str,
+    kind: &'static str,
+    unit: &'a str,
+    drafter: &'a str,
+    status: &'static str,
+    draft_blob: &'a str,
+    review: Option<&'a Review>,
+}
+
+impl<'a> From<&'a DraftSummary> for DraftJson<'a> {
+    fn from(d: &'a DraftSummary) -> Self {
+        DraftJson {
+            id: &d.id,
+            year: &d.year,
+            path: &d.path,
+            title: &d.meta.title,
+            kind: d.meta.kind.key(),
+            unit: &d.meta.unit,
+            drafter: &d.meta.drafter,
+            status: d.status.key(),
+            draft_blob: &d.draft_blob,
+            review: d.review.as_ref(),
+        }
+    }
+}
+
+/// `duyet diff --json`.
+#[derive(Debug, Serialize)]
+pub struct DiffJson<'a> {
+    /// Draft id.
+    pub id: &'a str,
+    /// Old revision number (null: nothing).
+    pub old: Option<usize>,
+    /// New revision number.
+    pub new: usize,
+    /// The diff.
+    #[serde(flatten)]
+    pub diff: &'a DraftDiff,
+}
+
+/// The drafts table.
+pub fn list(drafts: &[&DraftSummary], lang: Lang, color: bool) -> String {
+    let status_w = drafts
+        .iter()
+        .map(|d| display_width(lang.status(d.status)) + 2)
+        .max()
+        .unwrap_or(10);
+    let id_w = drafts.iter().map(|d| d.id.len()).max().unwrap_or(4).max(4);
+    let mut s = String::new();
+    for d in drafts {
+        let status = pad(
+            &format!("{} {}", d.status.symbol(), lang.status(d.status)),
+            status_w,
+        );
+        s.push_str(&paint(color, status_color(d.status), &status));
+        s.push_str(&format!(
+            "  {}  {}  {}\n",
+            pad(&d.id, id_w),
+            pad(lang.kind(d.meta.kind), 15),
+            d.meta.title
+        ));
+    }
+    s
+}
+
+/// A draft's history, newest last.
+pub fn log(h: &History, lang: Lang, color: bool) -> String {
+    let mut s = String::new();
+    for r in &h.revisions {
+        s.push_str(&paint(color, "1", &format!("#{}", r.number)));
+        s.push_str(&format!(
+            "  {}  {}  {}  {:.10}\n    {}\n",
+            format_time(r.time),
+            r.author,
+            paint(color, "2", &r.commit[..r.commit.len().min(10)]),
+            r.blob,
+            r.summary
+        ));
+        for d in h.decisions_on(r.number) {
+            push_decision(&mut s, d, lang, color);
+        }
+    }
+    // Decisions on a text that is not one of the draft's revisions.
+    for d in h.decisions.iter().filter(|d| d.revision_number.is_none()) {
+        push_decision(&mut s, d, lang, color);
+    }
+    s
+}
+
+fn push_decision(s: &mut String, d: &crate::model::DecisionRecord, lang: Lang, color: bool) {
+    let (word, code) = match d.review.decision {
+        crate::model::Decision::Approved => (lang.t(Msg::Approved), "32;1"),
+        crate::model::Decision::Returned => (lang.t(Msg::Returned), "31;1"),
+    };
+    let on = d
+        .revision_number
+        .map(|n| format!("#{n}"))
+        .unwrap_or_else(|| format!("{:.10}", d.review.revision));
+    s.push_str(&format!(
+        "    {} {on} — {} ({})  {}\n",
+        paint(color, code, word),
+        d.review.reviewer,
+        d.review.time,
+        paint(color, "2", &d.commit[..d.commit.len().min(10)])
+    ));
+    for line in d.review.comment.lines() {
+        s.push_str(&format!("      {line}\n"));
+    }
+    for n in &d.review.notes {
+        s.push_str(&format!("      [{}] {}\n", n.line, n.text));
+    }
+}
+
+/// A unified diff with three lines of context, changed words highlighted.
+pub fn diff(d: &DraftDiff, old: Option<usize>, new: usize, lang: Lang, color: bool) -> String {
+    let mut s = String::new();
+    let old_name = old
+        .map(|n| format!("#{n}"))
+        .unwrap_or_else(|| lang.t(Msg::Nothing).to_string());
+    s.push_str(&paint(color, "1", &format!("--- {old_name}\n+++ #{new}\n")));
+    for n in &d.notices {
+        let msg = match n {
+            Notice::SameText => lang.t(Msg::SameTextNormalForm),
+            Notice::Normalized => lang.t(Msg::Normalized),
+            Notice::LineEndings => lang.t(Msg::LineEndings),
+        };
+        s.push_str(&paint(color, "36", &format!("# {msg}\n")));
+    }
+    if d.is_equal() {
+        s.push_str(&format!("# {}\n", lang.t(Msg::NoChanges)));
+        return s;
+    }
+    for hunk in d.hunks(3) {
+        let lines = &d.lines[hunk.clone()];
+        let first_old = lines.iter().find_map(|l| l.old).unwrap_or(0);
+        let first_new = lines.iter().find_map(|l| l.new).unwrap_or(0);
+        let n_old = lines.iter().filter(|l| l.old.is_some()).count();
+        let n_new = lines.iter().filter(|l| l.new.is_some()).count();
+        s.push_str(&paint(
+            color,
+            "36",
+            &format!("@@ -{first_old},{n_old} +{first_new},{n_new} @@\n"),
+        ));
+        for l in lines {
+            let (sign, base, emph) = match l.kind {
+                LineKind::Equal => (" ", "", ""),
+                LineKind::Delete => ("-", "31", "1;4;41;97"),
+                LineKind::Insert => ("+", "32", "1;4;42;30"),
+            };
+            let mut body = String::new();
+            for seg in &l.segments {
+                if seg.changed && color {
+                    body.push_str(&format!("\x1b[{emph}m{}\x1b[0m", seg.text));
+                    if !base.is_empty() {
+                        body.push_str(&format!("\x1b[{base}m"));
+                    }
+                } else if seg.changed {
+                    body.push_str(&format!("[{}]", seg.text));
+                } else {
+                    body.push_str(&seg.text);
+                }
+            }
+            if color && !base.is_empty() {
+                s.push_str(&format!("\x1b[{base}m{sign}{body}{RESET}\n"));
+            } else {
+                s.push_str(&format!("{sign}{body}\n"));
+            }
+        }
+    }
+    s
+}

@@ -1,0 +1,13 @@
+//! duyet: review and approve drafts of official documents kept in git.
+//!
+//! Layers (design.md section 5), each using only those above it:
+//! `model`, `repo`, `sign`, `diff`, `check`, `ops`, `cli`, `tui`.
+
+pub mod cli;
+pub mod diff;
+pub mod i18n;
+pub mod model;
+pub mod ops;
+pub mod repo;
+pub mod sign;
+pub mod tui;

@@ -1,0 +1,142 @@
+//! Approving or returning a draft: one signed commit (design.md section 3).
+
+use crate::model::{Decision, DraftSummary, Note, Review};
+use crate::repo::{Author, DraftRepo, Edit, Error, PreparedCommit, Result};
+use crate::sign::Signer;
+
+/// What the reviewer decided, before it is signed.
+#[derive(Debug, Clone)]
+pub struct DecisionRequest {
+    /// Draft id.
+    pub id: String,
+    /// Approve or return.
+    pub decision: Decision,
+    /// The revision the reviewer read (number or blob id); the decision is
+    /// refused when the draft's newest revision is another one.
+    pub revision: Option<String>,
+    /// The reviewer's comment.
+    pub comment: String,
+    /// Line notes.
+    pub notes: Vec<Note>,
+    /// Author and time; from git config and now when `None`.
+    pub author: Option<Author>,
+}
+
+/// A decision ready to sign: the commit and the review it writes.
+#[derive(Debug, Clone)]
+pub struct DecisionPlan {
+    /// The draft at HEAD.
+    pub draft: DraftSummary,
+    /// The newest revision's number.
+    pub revision_number: usize,
+    /// What review.toml will hold.
+    pub review: Review,
+    /// The commit to sign.
+    pub commit: PreparedCommit,
+}
+
+/// The commit message of a decision, with its trailers.
+pub fn decision_message(title: &str, review: &Review, id: &str) -> String {
+    let subject: String = title
+        .lines()
+        .next()
+        .unwrap_or("")
+        .chars()
+        .take(200)
+        .collect();
+    let mut msg = format!(
+        "{}: {}\n\n",
+        review.decision.subject_prefix(),
+        subject.trim()
+    );
+    let comment = review.comment.trim();
+    if !comment.is_empty() {
+        msg.push_str(comment);
+        msg.push_str("\n\n");
+    }
+    msg.push_str(&format!(
+        "Draft: {id}\nDecision: {}\nRevision: {}\n",
+        review.decision.key(),
+        review.revision
+    ));
+    msg
+}
+
+fn rfc3339(seconds: i64, offset_minutes: i32) -> String {
+    let ts = jiff::Timestamp::from_second(seconds).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let offset =
+        jiff::tz::Offset::from_seconds(offset_minutes * 60).unwrap_or(jiff::tz::Offset::UTC);
+    ts.display_with_offset(offset).to_string()
+}
+
+/// Checks the request and builds the decision commit without signing it.
+pub fn plan_decision(repo: &DraftRepo, req: &DecisionRequest) -> Result<DecisionPlan> {
+    let draft = repo.draft(&req.id)?;
+    let history = repo.history(&req.id)?;
+    let newest = history.revisions.last().map(|r| r.number).unwrap_or(0);
+    if let Some(spec) = &req.revision {
+        let asked = repo.resolve_revision(&history, spec)?;
+        if asked != newest {
+            return Err(Error::StaleRevision {
+                id: req.id.clone(),
+                expected: spec.clone(),
+                actual: format!("{newest} ({:.10})", draft.draft_blob),
+            });
+        }
+    }
+    if req.decision == Decision::Returned && req.comment.trim().is_empty() {
+        return Err(Error::Sign(
+            "returning a draft needs a comment that tells the drafter what to change (-m)"
+                .to_string(),
+        ));
+    }
+    let author = match &req.author {
+        Some(a) => a.clone(),
+        None => repo.configured_author()?,
+    };
+    let (secs, off) = author.time.unwrap_or_else(|| {
+        let now = jiff::ZonedDateTime::now();
+        (now.timestamp().as_second(), now.offset().seconds() / 60)
+    });
+    let author = Author {
+        time: Some((secs, off)),
+        ..author
+    };
+    let review = Review {
+        decision: req.decision,
+        revision: draft.draft_blob.clone(),
+        reviewer: author.name.clone(),
+        email: author.email.clone(),
+        time: rfc3339(secs, off),
+        comment: req.comment.trim().to_string(),
+        notes: req.notes.clone(),
+    };
+    let text = toml::to_string(&review).map_err(|e| Error::Sign(e.to_string()))?;
+    let message = decision_message(&draft.meta.title, &review, &draft.id);
+    let edits = [Edit::Put {
+        path: format!("{}/review.toml", draft.path),
+        content: text.into_bytes(),
+    }];
+    let commit = repo.prepare_commit(&edits, &message, &author)?;
+    Ok(DecisionPlan {
+        draft,
+        revision_number: newest,
+        review,
+        commit,
+    })
+}
+
+/// Plans, signs and writes a decision; returns the new commit id. When
+/// signing fails nothing is written.
+pub fn decide(
+    repo: &DraftRepo,
+    req: &DecisionRequest,
+    signer: &Signer,
+    passphrase: Option<&str>,
+) -> Result<String> {
+    let plan = plan_decision(repo, req)?;
+    let sig = signer
+        .sign(plan.commit.buffer.as_bytes(), passphrase)
+        .map_err(|e| Error::Sign(e.to_string()))?;
+    repo.finish_commit(&plan.commit, Some(&sig))
+}

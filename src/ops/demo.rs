@@ -1,0 +1,358 @@
+//! `duyet demo`: a drafts repository with a realistic history, built from
+//! the sample drafts embedded in the binary.
+
+use std::path::{Path, PathBuf};
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::{DecisionRequest, decide};
+use crate::model::trust::{Member, Role, TrustList};
+use crate::model::{Decision, Note};
+use crate::repo::{Author, DraftRepo, Edit, Error, Result, TRUST_PATH};
+use crate::sign::{SignConfig, generate_key};
+
+/// A sample draft shipped with duyet: (id, draft.md, meta.toml).
+pub struct Sample {
+    /// The draft id.
+    pub id: &'static str,
+    /// Final text.
+    pub draft: &'static str,
+    /// meta.toml.
+    pub meta: &'static str,
+}
+
+macro_rules! sample {
+    ($id:literal) => {
+        Sample {
+            id: $id,
+            draft: include_str!(concat!("../../drafts/2024/", $id, "/draft.md")),
+            meta: include_str!(concat!("../../drafts/2024/", $id, "/meta.toml")),
+        }
+    };
+}
+
+/// The sample drafts (all opened in 2024).
+pub const SAMPLES: [Sample; 6] = [
+    sample!("cv-tuyen-truyen-cchc"),
+    sample!("qd-to-bien-tap-trang-ttdt"),
+    sample!("kh-chuyen-doi-so-2024"),
+    sample!("tb-lich-tiep-cong-dan"),
+    sample!("tt-kinh-phi-ha-tang-so"),
+    sample!("bc-cchc-quy-i"),
+];
+
+/// The id of the seed công văn.
+pub const SEED_ID: &str = "cv-tuyen-truyen-cchc";
+
+/// The demo approver.
+pub const APPROVER: (&str, &str) = ("Trần Thu Hà", "ha.tt@stttt.langson.gov.vn");
+
+const CLERKS: [(&str, &str); 3] = [
+    ("Lương Minh Vũ", "vu.lm@stttt.langson.gov.vn"),
+    ("Nông Thị Hạnh", "hanh.nt@stttt.langson.gov.vn"),
+    ("Hoàng Đức Anh", "anh.hd@stttt.langson.gov.vn"),
+];
+
+fn sample(id: &str) -> &'static Sample {
+    SAMPLES.iter().find(|s| s.id == id).unwrap_or(&SAMPLES[0])
+}
+
+fn path_of(id: &str, file: &str) -> String {
+    format!("drafts/2024/{id}/{file}")
+}
+
+/// Replaces the `n`-th (0-based) and later occurrences of `from`.
+fn replace_from(text: &str, from: &str, to: &str, n: usize) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    let mut i = 0;
+    while let Some(pos) = rest.find(from) {
+        out.push_str(&rest[..pos]);
+        out.push_str(if i >= n { to } else { from });
+        rest = &rest[pos + from.len()..];
+        i += 1;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The text of the seed draft as it was first submitted (with its
+/// "Trảng Định" typo in the last two places).
+pub fn seed_first_revision() -> String {
+    replace_from(sample(SEED_ID).draft, "Tràng Định", "Trảng Định", 2)
+}
+
+/// Where the demo keeps its approver's key (inside `.git`, never committed).
+pub fn demo_key_path(repo: &DraftRepo) -> PathBuf {
+    repo.git_dir().join("duyet-demo").join("approver_ed25519")
+}
+
+struct Clock(i64);
+
+impl Clock {
+    /// Advances by `hours` and returns the time in +07:00.
+    fn tick(&mut self, hours: i64) -> Option<(i64, i32)> {
+        self.0 += hours * 3600;
+        Some((self.0, 7 * 60))
+    }
+}
+
+fn author(who: (&str, &str), time: Option<(i64, i32)>) -> Author {
+    Author {
+        name: who.0.to_string(),
+        email: who.1.to_string(),
+        time,
+    }
+}
+
+/// Creates the demo repository at `dir` (which must not exist or be empty).
+pub fn create(dir: &Path) -> Result<DraftRepo> {
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
+        return Err(Error::Io {
+            path: dir.to_path_buf(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                "the folder exists and is not empty; choose a new one",
+            ),
+        });
+    }
+    let repo = DraftRepo::init(dir)?;
+    let key_path = demo_key_path(&repo);
+    let public =
+        generate_key(&key_path, APPROVER.1, None).map_err(|e| Error::Sign(e.to_string()))?;
+    let key_str = key_path.display().to_string();
+    let signers = repo.git_dir().join("duyet-demo").join("allowed_signers");
+    for (k, v) in [
+        ("user.name", APPROVER.0),
+        ("user.email", APPROVER.1),
+        ("gpg.format", "ssh"),
+        ("user.signingkey", key_str.as_str()),
+    ] {
+        repo.set_local_config(k, v)?;
+    }
+    let signer = SignConfig::from_repo(&repo)
+        .and_then(|c| c.signer())
+        .map_err(|e| Error::Sign(e.to_string()))?;
+
+    // 2024-02-01 08:00 +07:00
+    let mut clock = Clock(1_706_749_200);
+    let trust = TrustList {
+        members: vec![Member {
+            name: APPROVER.0.to_string(),
+            email: APPROVER.1.to_string(),
+            roles: vec![Role::Approver, Role::Admin],
+            ssh: vec![public],
+            openpgp: vec![],
+            x509: vec![],
+        }]
+        .into_iter()
+        .chain(CLERKS.iter().map(|c| Member {
+            name: c.0.to_string(),
+            email: c.1.to_string(),
+            roles: vec![Role::Drafter],
+            ssh: vec![],
+            openpgp: vec![],
+            x509: vec![],
+        }))
+        .collect(),
+    };
+    std::fs::write(&signers, trust.allowed_signers()).map_err(|source| Error::Io {
+        path: signers.clone(),
+        source,
+    })?;
+    repo.set_local_config("gpg.ssh.allowedsignersfile", &signers.display().to_string())?;
+    let trust_text = toml::to_string(&trust).map_err(|e| Error::Sign(e.to_string()))?;
+    let plan = repo.prepare_commit(
+        &[Edit::Put {
+            path: TRUST_PATH.to_string(),
+            content: trust_text.into_bytes(),
+        }],
+        "Danh sách tin cậy: người duyệt và chuyên viên của Sở",
+        &author(APPROVER, clock.tick(0)),
+    )?;
+    let sig = signer
+        .sign(plan.buffer.as_bytes(), None)
+        .map_err(|e| Error::Sign(e.to_string()))?;
+    repo.finish_commit(&plan, Some(&sig))?;
+
+    let revise = |id: &str, text: &str, who: (&str, &str), time, msg: &str, with_meta: bool| {
+        let mut edits = vec![Edit::Put {
+            path: path_of(id, "draft.md"),
+            content: text.as_bytes().to_vec(),
+        }];
+        if with_meta {
+            edits.push(Edit::Put {
+                path: path_of(id, "meta.toml"),
+                content: sample(id).meta.as_bytes().to_vec(),
+            });
+        }
+        let plan = repo.prepare_commit(&edits, msg, &author(who, time))?;
+        repo.finish_commit(&plan, None)
+    };
+    let decide_on = |id: &str, decision, comment: &str, notes: Vec<Note>, time| {
+        let req = DecisionRequest {
+            id: id.to_string(),
+            decision,
+            revision: None,
+            comment: comment.to_string(),
+            notes,
+            author: Some(author(APPROVER, time)),
+        };
+        decide(&repo, &req, &signer, None)
+    };
+    let [vu, hanh, anh] = CLERKS;
+
+    let cv = SEED_ID;
+    revise(
+        cv,
+        &seed_first_revision(),
+        vu,
+        clock.tick(2),
+        "Dự thảo công văn tuyên truyền CCHC năm 2024",
+        true,
+    )?;
+
+    let qd = "qd-to-bien-tap-trang-ttdt";
+    let qd_final = sample(qd).draft;
+    let qd_first = qd_final
+        .replace("Giám đốc Trung tâm Công nghệ số; ", "")
+        .replace("Quyết định này có hiệu lực kể từ ngày ký. ", "");
+    revise(
+        qd,
+        &qd_first,
+        hanh,
+        clock.tick(1),
+        "Dự thảo quyết định kiện toàn Ban Biên tập",
+        true,
+    )?;
+
+    let kh = "kh-chuyen-doi-so-2024";
+    revise(
+        kh,
+        sample(kh).draft,
+        vu,
+        clock.tick(3),
+        "Dự thảo kế hoạch tuyên truyền chuyển đổi số",
+        true,
+    )?;
+
+    let tb = "tb-lich-tiep-cong-dan";
+    let tb_final = sample(tb).draft;
+    let tb_first = tb_final.replace("07 giờ 30 phút", "07 giờ 00 phút");
+    revise(
+        tb,
+        &tb_first,
+        hanh,
+        clock.tick(20),
+        "Dự thảo thông báo lịch tiếp công dân quý II",
+        true,
+    )?;
+
+    let qd_second_msg = "Bổ sung thành viên và hiệu lực thi hành theo góp ý của Văn phòng";
+    revise(qd, qd_final, hanh, clock.tick(2), qd_second_msg, false)?;
+
+    decide_on(
+        tb,
+        Decision::Approved,
+        "Đồng ý ban hành.",
+        vec![],
+        clock.tick(1),
+    )?;
+
+    let kh_line = sample(kh)
+        .draft
+        .lines()
+        .position(|l| l.starts_with("II. NỘI DUNG"))
+        .map(|i| i + 1)
+        .unwrap_or(1);
+    decide_on(
+        kh,
+        Decision::Returned,
+        "Đề nghị bổ sung nội dung tuyên truyền về bảo đảm an toàn thông tin mạng và ghi rõ thời gian thực hiện từng nhiệm vụ.",
+        vec![Note {
+            line: kh_line,
+            text: "Thêm mục 4: an toàn thông tin mạng, kỹ năng số cho người dân.".to_string(),
+        }],
+        clock.tick(2),
+    )?;
+
+    let bc = "bc-cchc-quy-i";
+    let bc_final = sample(bc).draft;
+    let bc_first = bc_final
+        .replace("1.198 hồ sơ", "1.189 hồ sơ")
+        .replace("(đạt 96,2%)", "(đạt 95,5%)");
+    revise(
+        bc,
+        &bc_first,
+        hanh,
+        clock.tick(18),
+        "Dự thảo báo cáo CCHC quý I",
+        true,
+    )?;
+    decide_on(
+        bc,
+        Decision::Returned,
+        "Số liệu hồ sơ trực tuyến chưa khớp với báo cáo của Trung tâm Phục vụ hành chính công; đề nghị kiểm tra lại.",
+        vec![],
+        clock.tick(3),
+    )?;
+
+    let tt = "tt-kinh-phi-ha-tang-so";
+    revise(
+        tt,
+        sample(tt).draft,
+        anh,
+        clock.tick(20),
+        "Dự thảo tờ trình bổ sung kinh phí hạ tầng số",
+        true,
+    )?;
+
+    decide_on(
+        qd,
+        Decision::Approved,
+        "Nhất trí. Chuyển Văn thư phát hành.",
+        vec![],
+        clock.tick(2),
+    )?;
+
+    revise(
+        bc,
+        bc_final,
+        hanh,
+        clock.tick(22),
+        "Cập nhật số liệu hồ sơ trực tuyến theo ý kiến Lãnh đạo Sở",
+        false,
+    )?;
+    revise(
+        tb,
+        tb_final,
+        hanh,
+        clock.tick(3),
+        "Sửa giờ bắt đầu tiếp công dân",
+        false,
+    )?;
+    let tt_nfd: String = sample(tt).draft.nfd().collect();
+    revise(tt, &tt_nfd, anh, clock.tick(2), "Lưu lại từ máy Mac", false)?;
+    revise(
+        cv,
+        sample(cv).draft,
+        vu,
+        clock.tick(4),
+        "Sửa lỗi chính tả: Tràng Định",
+        false,
+    )?;
+    Ok(repo)
+}
+
+/// A fresh folder for the demo under the system temp dir.
+pub fn default_dir() -> PathBuf {
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or(0);
+    std::env::temp_dir().join(format!("duyet-demo-{}-{stamp}", std::process::id()))
+}

@@ -1,0 +1,7 @@
+//! Use cases shared by the CLI and the TUI: deciding on a draft, making the
+//! demo repository. They combine the repo and sign layers.
+
+mod decide;
+pub mod demo;
+
+pub use decide::{DecisionPlan, DecisionRequest, decide, decision_message, plan_decision};

@@ -1,0 +1,147 @@
+//! Errors of the repository layer: each says what went wrong and what to do.
+
+use std::path::PathBuf;
+
+/// Result alias of the repo layer.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What can go wrong reading or writing a drafts repository.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The path is not inside a git repository.
+    #[error(
+        "{0} is not a git repository (nor inside one): pass --repo PATH, or run `duyet demo` to make a sample"
+    )]
+    NotARepo(PathBuf),
+    /// The repository has no commit yet.
+    #[error(
+        "the repository at {0} has no commits yet: add drafts under drafts/<year>/<id>/ and commit them, or run `duyet demo`"
+    )]
+    Empty(PathBuf),
+    /// HEAD is detached where a branch is needed.
+    #[error(
+        "HEAD is detached: decisions are recorded on a branch; run `git switch <branch>` first"
+    )]
+    DetachedHead,
+    /// No draft has this id at HEAD.
+    #[error("no draft with id '{0}' at HEAD: `duyet list --status all` shows the ids")]
+    NoSuchDraft(String),
+    /// A revision number past the last one.
+    #[error("draft '{id}' has {count} revision(s): there is no revision {asked}")]
+    RevisionOutOfRange {
+        /// Draft id.
+        id: String,
+        /// How many revisions it has.
+        count: usize,
+        /// What was asked for.
+        asked: usize,
+    },
+    /// Neither a number nor a blob id prefix of a revision.
+    #[error("no revision of draft '{id}' matches '{spec}': give a number (1, 2, ...) or a blob id")]
+    NoSuchRevision {
+        /// Draft id.
+        id: String,
+        /// What was asked for.
+        spec: String,
+    },
+    /// A file that should be text holds binary data.
+    #[error("{path} (blob {blob}) is binary, not text: duyet shows no diff of it")]
+    Binary {
+        /// Path in the repository.
+        path: String,
+        /// Blob id.
+        blob: String,
+    },
+    /// A file that should be UTF-8 text is not.
+    #[error(
+        "{path} (blob {blob}) is not valid UTF-8 (first bad byte at offset {offset}): save it as UTF-8"
+    )]
+    NotUtf8 {
+        /// Path in the repository.
+        path: String,
+        /// Blob id.
+        blob: String,
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+    },
+    /// meta.toml, review.toml or trust.toml cannot be read.
+    #[error("{path}:{line}: {message}")]
+    Malformed {
+        /// Path in the repository.
+        path: String,
+        /// 1-based line.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// A draft folder without its draft.md or meta.toml.
+    #[error("{path}: missing {file}")]
+    Incomplete {
+        /// The draft's folder.
+        path: String,
+        /// The missing file.
+        file: &'static str,
+    },
+    /// Another process holds a git lock.
+    #[error(
+        "another git process holds a lock on this repository ({0}): wait for it to finish, or remove the stale .lock file if none is running"
+    )]
+    Locked(String),
+    /// The branch moved between reading and writing.
+    #[error(
+        "the branch {0} moved while deciding (someone else committed): reload and decide again"
+    )]
+    BranchMoved(String),
+    /// A local change would be overwritten.
+    #[error("{0} has local changes: commit or discard them first (git status shows them)")]
+    LocalChanges(String),
+    /// The draft changed since the revision the reviewer read.
+    #[error(
+        "draft '{id}' changed since revision {expected}: its newest revision is {actual}; read it before deciding"
+    )]
+    StaleRevision {
+        /// Draft id.
+        id: String,
+        /// The revision the caller read.
+        expected: String,
+        /// The newest revision.
+        actual: String,
+    },
+    /// Signing failed; nothing was written.
+    #[error("signing failed, nothing was written: {0}")]
+    Sign(String),
+    /// Reading or writing a file.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Anything else git reports.
+    #[error("git: {0}")]
+    Git(git2::Error),
+}
+
+impl From<git2::Error> for Error {
+    fn from(e: git2::Error) -> Self {
+        if e.code() == git2::ErrorCode::Locked {
+            Error::Locked(e.message().to_string())
+        } else {
+            Error::Git(e)
+        }
+    }
+}
+
+/// Turns a TOML parse error into [`Error::Malformed`] naming the file and line.
+pub fn malformed(path: &str, text: &str, err: &toml::de::Error) -> Error {
+    let line = err
+        .span()
+        .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+        .unwrap_or(1);
+    Error::Malformed {
+        path: path.to_string(),
+        line,
+        message: err.message().trim().to_string(),
+    }
+}

@@ -1,0 +1,173 @@
+//! git2: open a drafts repository, read drafts at a commit, list a draft's
+//! history, and write commits (unsigned revisions and signed decisions).
+
+mod error;
+mod history;
+mod list;
+mod write;
+
+pub use error::{Error, Result, malformed};
+pub use list::Listing;
+pub use write::{Author, Edit, PreparedCommit};
+
+use std::path::{Path, PathBuf};
+
+use git2::{Oid, Repository, RepositoryOpenFlags};
+
+use crate::model::trust::TrustList;
+
+/// Folder under which drafts live.
+pub const DRAFTS_DIR: &str = "drafts";
+/// Path of the trust list.
+pub const TRUST_PATH: &str = ".duyet/trust.toml";
+
+/// A drafts repository (work tree or bare).
+pub struct DraftRepo {
+    repo: Repository,
+}
+
+impl DraftRepo {
+    /// Opens the repository at `path`, or discovers it from the current
+    /// directory when `path` is `None`.
+    pub fn open(path: Option<&Path>) -> Result<Self> {
+        let start = match path {
+            Some(p) => p.to_path_buf(),
+            None => std::env::current_dir().map_err(|source| Error::Io {
+                path: PathBuf::from("."),
+                source,
+            })?,
+        };
+        if path.is_some() && !start.exists() {
+            return Err(Error::NotARepo(start));
+        }
+        let flags = RepositoryOpenFlags::empty();
+        let repo = Repository::open_ext(&start, flags, std::iter::empty::<&std::ffi::OsStr>())
+            .map_err(|e| match e.code() {
+                git2::ErrorCode::NotFound => Error::NotARepo(start.clone()),
+                _ => Error::from(e),
+            })?;
+        Ok(DraftRepo { repo })
+    }
+
+    /// Wraps an already open repository.
+    pub fn from_git(repo: Repository) -> Self {
+        DraftRepo { repo }
+    }
+
+    /// Where the repository is: the work tree, or the git dir when bare.
+    pub fn location(&self) -> PathBuf {
+        self.repo
+            .workdir()
+            .unwrap_or_else(|| self.repo.path())
+            .to_path_buf()
+    }
+
+    /// The `.git` directory (or the bare repository itself).
+    pub fn git_dir(&self) -> &Path {
+        self.repo.path()
+    }
+
+    /// Whether the repository has no work tree.
+    pub fn is_bare(&self) -> bool {
+        self.repo.is_bare()
+    }
+
+    /// The commit HEAD points to.
+    pub fn head_commit(&self) -> Result<git2::Commit<'_>> {
+        match self.repo.head() {
+            Ok(h) => Ok(h.peel_to_commit()?),
+            Err(e)
+                if e.code() == git2::ErrorCode::UnbornBranch
+                    || e.code() == git2::ErrorCode::NotFound =>
+            {
+                Err(Error::Empty(self.location()))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Id of the HEAD commit.
+    pub fn head_id(&self) -> Result<String> {
+        Ok(self.head_commit()?.id().to_string())
+    }
+
+    /// A string from git config (repository, global and system), if set.
+    pub fn config_string(&self, key: &str) -> Option<String> {
+        let cfg = self.repo.config().ok()?;
+        cfg.get_string(key).ok().filter(|s| !s.is_empty())
+    }
+
+    /// Sets a value in the repository's local config.
+    pub fn set_local_config(&self, key: &str, value: &str) -> Result<()> {
+        let cfg = self.repo.config()?;
+        let mut local = cfg.open_level(git2::ConfigLevel::Local)?;
+        local.set_str(key, value)?;
+        Ok(())
+    }
+
+    /// Reads a blob as UTF-8 text; `path` names it in errors.
+    pub fn read_text(&self, blob: &str, path: &str) -> Result<String> {
+        let oid = Oid::from_str(blob)?;
+        let blob_obj = self.repo.find_blob(oid)?;
+        blob_text(&blob_obj, path)
+    }
+
+    /// The trust list at `commit` (HEAD when `None`); empty when absent.
+    pub fn trust_list(&self, commit: Option<&str>) -> Result<TrustList> {
+        let commit = match commit {
+            Some(c) => self.repo.find_commit(Oid::from_str(c)?)?,
+            None => self.head_commit()?,
+        };
+        let tree = commit.tree()?;
+        match tree.get_path(Path::new(TRUST_PATH)) {
+            Ok(entry) => {
+                let text = self.read_text(&entry.id().to_string(), TRUST_PATH)?;
+                toml::from_str(&text).map_err(|e| malformed(TRUST_PATH, &text, &e))
+            }
+            Err(_) => Ok(TrustList::default()),
+        }
+    }
+
+    /// The signature of commit `id` and the bytes it signs, when signed.
+    pub fn commit_signature(&self, id: &str) -> Result<Option<(String, Vec<u8>)>> {
+        let oid = Oid::from_str(id)?;
+        match self.repo.extract_signature(&oid, None) {
+            Ok((sig, data)) => Ok(Some((
+                String::from_utf8_lossy(&sig).into_owned(),
+                data.to_vec(),
+            ))),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Creates a new non-bare repository at `path` whose first branch is `main`.
+    pub fn init(path: &Path) -> Result<Self> {
+        let mut opts = git2::RepositoryInitOptions::new();
+        opts.initial_head("main").mkpath(true);
+        Ok(DraftRepo {
+            repo: Repository::init_opts(path, &opts)?,
+        })
+    }
+}
+
+/// The text of a blob, or a clear error when binary or not UTF-8.
+pub(crate) fn blob_text(blob: &git2::Blob<'_>, path: &str) -> Result<String> {
+    let bytes = blob.content();
+    if blob.is_binary() || bytes.contains(&0) {
+        return Err(Error::Binary {
+            path: path.to_string(),
+            blob: blob.id().to_string(),
+        });
+    }
+    String::from_utf8(bytes.to_vec()).map_err(|e| Error::NotUtf8 {
+        path: path.to_string(),
+        blob: blob.id().to_string(),
+        offset: e.utf8_error().valid_up_to(),
+    })
+}
+
+/// Parses a TOML file read from the repository, naming it in errors.
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(path: &str, text: &str) -> Result<T> {
+    toml::from_str(text).map_err(|e| malformed(path, text, &e))
+}
