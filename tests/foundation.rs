@@ -19,7 +19,13 @@ fn review(decision: &str, blob: &str) -> String {
 /// One draft per status of design.md section 2.
 fn repo_with_every_status(dir: &std::path::Path) {
     init_repo(dir);
-    for id in ["a-pending", "b-approved", "c-changed", "d-returned", "e-revised"] {
+    for id in [
+        "a-pending",
+        "b-approved",
+        "c-changed",
+        "d-returned",
+        "e-revised",
+    ] {
         add_draft(dir, id, TEXT);
     }
     for (id, decision) in [
@@ -29,12 +35,20 @@ fn repo_with_every_status(dir: &std::path::Path) {
         ("e-revised", "returned"),
     ] {
         let blob = blob_at_head(dir, &format!("drafts/2024/{id}/draft.md"));
-        write(dir, &format!("drafts/2024/{id}/review.toml"), review(decision, &blob));
+        write(
+            dir,
+            &format!("drafts/2024/{id}/review.toml"),
+            review(decision, &blob),
+        );
     }
     git(dir, &["add", "-A"]);
     git(dir, &["commit", "-q", "-m", "decisions"]);
     for id in ["c-changed", "e-revised"] {
-        write(dir, &format!("drafts/2024/{id}/draft.md"), format!("{TEXT}Thêm một dòng.\n"));
+        write(
+            dir,
+            &format!("drafts/2024/{id}/draft.md"),
+            format!("{TEXT}Thêm một dòng.\n"),
+        );
     }
     git(dir, &["commit", "-qam", "revisions"]);
 }
@@ -46,7 +60,11 @@ fn every_status_of_the_table() {
     let repo = DraftRepo::open(Some(t.path())).unwrap();
     let listing = repo.list().unwrap();
     assert!(listing.problems.is_empty());
-    let got: Vec<_> = listing.drafts.iter().map(|d| (d.id.as_str(), d.status)).collect();
+    let got: Vec<_> = listing
+        .drafts
+        .iter()
+        .map(|d| (d.id.as_str(), d.status))
+        .collect();
     assert_eq!(
         got,
         [
@@ -61,8 +79,22 @@ fn every_status_of_the_table() {
     let out = duyet(t.path(), &["list", "--json"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let statuses: Vec<_> = v.as_array().unwrap().iter().map(|d| d["status"].as_str().unwrap().to_string()).collect();
-    assert_eq!(statuses, ["pending", "approved", "changed-after-approval", "returned", "revised"]);
+    let statuses: Vec<_> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["status"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "pending",
+            "approved",
+            "changed-after-approval",
+            "returned",
+            "revised"
+        ]
+    );
     assert_eq!(v[1]["review"]["decision"], "approved");
     assert_eq!(v[0]["review"], serde_json::Value::Null);
     let waiting = duyet(t.path(), &["list", "--status", "waiting", "--json"]);
@@ -103,17 +135,34 @@ fn nfd_and_crlf_revisions_diff_as_equal_and_say_so() {
     let out = duyet(t.path(), &["diff", "x", "1", "2", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(v["changes"].as_array().unwrap().len(), 0);
-    assert!(v["notices"].as_array().unwrap().contains(&"same-text".into()));
+    assert!(
+        v["notices"]
+            .as_array()
+            .unwrap()
+            .contains(&"same-text".into())
+    );
     let text = stdout(&duyet(t.path(), &["diff", "x", "1", "2"]));
-    assert!(text.contains("differ only in Unicode normal form"), "{text}");
+    assert!(
+        text.contains("differ only in Unicode normal form"),
+        "{text}"
+    );
 
-    write(t.path(), "drafts/2024/x/draft.md", TEXT.replace('\n', "\r\n").replace("Trảng", "Tràng"));
+    write(
+        t.path(),
+        "drafts/2024/x/draft.md",
+        TEXT.replace('\n', "\r\n").replace("Trảng", "Tràng"),
+    );
     git(t.path(), &["commit", "-qam", "CRLF and a fix"]);
     let out = duyet(t.path(), &["diff", "x", "2", "3", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(v["inserted"], 1, "only the changed line, not every line");
     assert_eq!(v["deleted"], 1);
-    assert!(v["notices"].as_array().unwrap().contains(&"line-endings".into()));
+    assert!(
+        v["notices"]
+            .as_array()
+            .unwrap()
+            .contains(&"line-endings".into())
+    );
     let plain = stdout(&duyet(t.path(), &["diff", "x", "2", "3"]));
     assert!(plain.contains("-Nội dung huyện [Trảng] Định."), "{plain}");
     assert!(plain.contains("+Nội dung huyện [Tràng] Định."), "{plain}");
@@ -138,8 +187,14 @@ fn errors_are_one_line_and_exit_2() {
     init_repo(&r);
     add_draft(&r, "ok", TEXT);
     assert_fails(&duyet(&r, &["log", "nope"]), "no draft with id 'nope'");
-    assert_fails(&duyet(&r, &["show", "ok", "--rev", "7"]), "there is no revision 7");
-    assert_fails(&duyet(&r, &["diff", "ok", "zzzz"]), "no revision of draft 'ok' matches 'zzzz'");
+    assert_fails(
+        &duyet(&r, &["show", "ok", "--rev", "7"]),
+        "there is no revision 7",
+    );
+    assert_fails(
+        &duyet(&r, &["diff", "ok", "zzzz"]),
+        "no revision of draft 'ok' matches 'zzzz'",
+    );
     assert_fails(&duyet(&r, &["list", "--status", "weird"]), "unknown status");
 
     // binary and non-UTF-8 draft.md
@@ -150,17 +205,28 @@ fn errors_are_one_line_and_exit_2() {
     git(&r, &["add", "-A"]);
     git(&r, &["commit", "-qm", "bad"]);
     assert_fails(&duyet(&r, &["show", "bin"]), "is binary, not text");
-    assert_fails(&duyet(&r, &["diff", "latin"]), "is not valid UTF-8 (first bad byte at offset 1)");
+    assert_fails(
+        &duyet(&r, &["diff", "latin"]),
+        "is not valid UTF-8 (first bad byte at offset 1)",
+    );
 
     // malformed meta.toml and review.toml name file and line
-    write(&r, "drafts/2024/ok/meta.toml", "title = \"x\"\nkind = \"cong-van\"\nunit = = 3\n");
+    write(
+        &r,
+        "drafts/2024/ok/meta.toml",
+        "title = \"x\"\nkind = \"cong-van\"\nunit = = 3\n",
+    );
     git(&r, &["commit", "-qam", "broken meta"]);
     assert_fails(&duyet(&r, &["log", "ok"]), "drafts/2024/ok/meta.toml:3:");
     let list = duyet(&r, &["list"]);
     assert_eq!(list.status.code(), Some(2));
     assert!(stderr(&list).contains("drafts/2024/ok/meta.toml:3:"));
     write(&r, "drafts/2024/ok/meta.toml", meta("ok"));
-    write(&r, "drafts/2024/ok/review.toml", "decision = \"maybe\"\nrevision = \"x\"\nreviewer = \"a\"\ntime = \"t\"\n");
+    write(
+        &r,
+        "drafts/2024/ok/review.toml",
+        "decision = \"maybe\"\nrevision = \"x\"\nreviewer = \"a\"\ntime = \"t\"\n",
+    );
     git(&r, &["add", "-A"]);
     git(&r, &["commit", "-qm", "broken review"]);
     assert_fails(&duyet(&r, &["show", "ok"]), "drafts/2024/ok/review.toml:1:");
@@ -180,7 +246,10 @@ fn demo_has_the_promised_history() {
     assert_eq!(status("cv-tuyen-truyen-cchc"), Status::Pending);
     assert_eq!(status("qd-to-bien-tap-trang-ttdt"), Status::Approved);
     assert_eq!(status("kh-chuyen-doi-so-2024"), Status::Returned);
-    assert_eq!(status("tb-lich-tiep-cong-dan"), Status::ChangedAfterApproval);
+    assert_eq!(
+        status("tb-lich-tiep-cong-dan"),
+        Status::ChangedAfterApproval
+    );
     assert_eq!(status("bc-cchc-quy-i"), Status::Revised);
     assert_eq!(status("tt-kinh-phi-ha-tang-so"), Status::Pending);
 
@@ -207,7 +276,10 @@ fn demo_has_the_promised_history() {
     assert!(tt.contains("differ only in Unicode normal form"), "{tt}");
 
     // Decisions verify with stock git, and the repository is sound.
-    let decisions = git(&dir, &["log", "--format=%H", "--", "drafts/*/*/review.toml"]);
+    let decisions = git(
+        &dir,
+        &["log", "--format=%H", "--", "drafts/*/*/review.toml"],
+    );
     assert_eq!(decisions.lines().count(), 4);
     for c in decisions.lines() {
         let v = git_out(&dir, &["verify-commit", c]);
@@ -216,17 +288,44 @@ fn demo_has_the_promised_history() {
     git(&dir, &["fsck", "--strict"]);
     assert_eq!(git(&dir, &["status", "--porcelain"]), "");
     let trust = repo.trust_list(None).unwrap();
-    assert!(trust.members.iter().any(|m| m.has(duyet::model::trust::Role::Approver) && !m.ssh.is_empty()));
+    assert!(
+        trust
+            .members
+            .iter()
+            .any(|m| m.has(duyet::model::trust::Role::Approver) && !m.ssh.is_empty())
+    );
 }
 
 #[test]
 fn bare_repositories_are_read_too() {
     let t = tmp();
     let dir = t.path().join("demo");
-    assert!(duyet(t.path(), &["demo", dir.to_str().unwrap(), "--no-open"]).status.success());
+    assert!(
+        duyet(t.path(), &["demo", dir.to_str().unwrap(), "--no-open"])
+            .status
+            .success()
+    );
     let bare = t.path().join("bare.git");
-    git(t.path(), &["clone", "-q", "--bare", dir.to_str().unwrap(), bare.to_str().unwrap()]);
-    let out = duyet(t.path(), &["--repo", bare.to_str().unwrap(), "list", "--status", "approved"]);
+    git(
+        t.path(),
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            dir.to_str().unwrap(),
+            bare.to_str().unwrap(),
+        ],
+    );
+    let out = duyet(
+        t.path(),
+        &[
+            "--repo",
+            bare.to_str().unwrap(),
+            "list",
+            "--status",
+            "approved",
+        ],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("qd-to-bien-tap-trang-ttdt"));
     let log = duyet(&bare, &["log", "cv-tuyen-truyen-cchc"]);

@@ -127,12 +127,14 @@ impl From<Error> for Failure {
 /// Parses the command line and runs; returns the process exit code.
 pub fn main() -> i32 {
     let cli = Cli::parse();
-    let lang = cli
-        .lang
-        .as_deref()
-        .and_then(Lang::parse)
-        .unwrap_or_else(Lang::from_env);
-    match run(&cli, lang) {
+    let flag = cli.lang.as_deref().and_then(Lang::parse);
+    if let Some(l) = &cli.lang
+        && flag.is_none()
+    {
+        eprintln!("duyet: --lang {l}: use vi or en");
+        return 2;
+    }
+    match run(&cli, flag) {
         Ok(code) => code,
         Err(Failure(msg)) => {
             eprintln!("duyet: {msg}");
@@ -162,7 +164,8 @@ fn json<T: serde::Serialize>(v: &T) -> Result<i32, Failure> {
     out(&(text + "\n"))
 }
 
-fn run(cli: &Cli, lang: Lang) -> Result<i32, Failure> {
+fn run(cli: &Cli, flag: Option<Lang>) -> Result<i32, Failure> {
+    let lang = flag.unwrap_or_else(Lang::from_env);
     let color = color_enabled();
     match &cli.command {
         None | Some(Command::Tui) => {
@@ -176,7 +179,7 @@ fn run(cli: &Cli, lang: Lang) -> Result<i32, Failure> {
                 }
                 Err(e) => return Err(e.into()),
             };
-            crate::tui::run(repo, lang).map_err(Failure)
+            crate::tui::run(repo, flag).map_err(Failure)
         }
         Some(Command::List {
             status,
@@ -293,7 +296,7 @@ fn run(cli: &Cli, lang: Lang) -> Result<i32, Failure> {
                 );
                 Ok(0)
             } else {
-                crate::tui::run(repo, lang).map_err(Failure)
+                crate::tui::run(repo, flag).map_err(Failure)
             }
         }
     }

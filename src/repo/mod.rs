@@ -4,10 +4,12 @@
 mod error;
 mod history;
 mod list;
+mod stats;
 mod write;
 
 pub use error::{Error, Result, malformed};
 pub use list::Listing;
+pub use stats::DraftStats;
 pub use write::{Author, Edit, PreparedCommit};
 
 use std::path::{Path, PathBuf};

@@ -48,20 +48,28 @@ pub fn write(dir: &Path, rel: &str, content: impl AsRef<[u8]>) {
 
 /// meta.toml for a draft.
 pub fn meta(title: &str) -> String {
-    format!("title = \"{title}\"\nkind = \"cong-van\"\nunit = \"VP\"\ndrafter = \"Lương Minh Vũ\"\n")
+    format!(
+        "title = \"{title}\"\nkind = \"cong-van\"\nunit = \"VP\"\ndrafter = \"Lương Minh Vũ\"\n"
+    )
 }
 
 /// Adds draft `id` (year 2024) with `text` and commits it.
 pub fn add_draft(dir: &Path, id: &str, text: &str) {
     write(dir, &format!("drafts/2024/{id}/draft.md"), text);
-    write(dir, &format!("drafts/2024/{id}/meta.toml"), meta(&format!("V/v {id}")));
+    write(
+        dir,
+        &format!("drafts/2024/{id}/meta.toml"),
+        meta(&format!("V/v {id}")),
+    );
     git(dir, &["add", "-A"]);
     git(dir, &["commit", "-q", "-m", &format!("Dự thảo {id}")]);
 }
 
 /// Blob id of a file at HEAD.
 pub fn blob_at_head(dir: &Path, rel: &str) -> String {
-    git(dir, &["rev-parse", &format!("HEAD:{rel}")]).trim().to_string()
+    git(dir, &["rev-parse", &format!("HEAD:{rel}")])
+        .trim()
+        .to_string()
 }
 
 /// Runs the duyet binary in `dir`.
@@ -90,7 +98,11 @@ pub fn stderr(o: &Output) -> String {
 pub fn assert_fails(o: &Output, needle: &str) {
     let err = stderr(o);
     assert_eq!(o.status.code(), Some(2), "stderr: {err}");
-    assert_eq!(err.trim_end().lines().count(), 1, "one line expected: {err}");
+    assert_eq!(
+        err.trim_end().lines().count(),
+        1,
+        "one line expected: {err}"
+    );
     assert!(err.contains(needle), "{needle:?} not in {err:?}");
     assert!(!err.contains("panicked"), "{err}");
 }
@@ -115,6 +127,7 @@ pub fn tmp() -> tempfile::TempDir {
 
 /// Path of the shared seed, when the checkout has ../shared beside it.
 pub fn seed_path() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seed/cong-van-stttt-langson-2024.txt");
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/seed/cong-van-stttt-langson-2024.txt");
     p.exists().then_some(p)
 }

@@ -1,0 +1,155 @@
+//! Git work off the UI thread: a worker owns the repository, takes jobs
+//! from a channel and reports results through another, as gitui's asyncgit.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender};
+
+use crate::diff::{DraftDiff, diff_texts};
+use crate::model::{DraftSummary, History};
+use crate::ops::{self, DecisionRequest};
+use crate::repo::{DraftRepo, DraftStats};
+use crate::sign::SignConfig;
+
+/// Work for the worker.
+#[derive(Debug, Clone)]
+pub enum Job {
+    /// The drafts at HEAD, and who would sign.
+    List,
+    /// Revision counts and ages of all drafts.
+    Stats,
+    /// One draft's history.
+    History(String),
+    /// The diff of two blobs of a draft.
+    Diff {
+        /// Draft id.
+        id: String,
+        /// The draft's draft.md path, for errors.
+        path: String,
+        /// Old revision number and blob (`None`: nothing).
+        old: Option<(usize, String)>,
+        /// New revision number and blob.
+        new: (usize, String),
+    },
+    /// Sign and record a decision.
+    Decide(Box<DecisionRequest>, Option<String>),
+}
+
+/// Who would sign a decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignerInfo {
+    /// "Name <email>".
+    pub who: String,
+    /// The key, from git config.
+    pub key: String,
+    /// Whether a passphrase is needed.
+    pub needs_passphrase: bool,
+}
+
+/// A result from the worker.
+#[derive(Debug, Clone)]
+pub enum Done {
+    /// The list.
+    List(Result<(Vec<DraftSummary>, Vec<String>, Result<SignerInfo, String>), String>),
+    /// Stats.
+    Stats(Result<HashMap<String, DraftStats>, String>),
+    /// A history.
+    History(String, Result<History, String>),
+    /// A diff: (id, old number, new number, diff).
+    Diff(String, Option<usize>, usize, Result<Arc<DraftDiff>, String>),
+    /// A decision was written (commit id) or refused.
+    Decided(String, Result<String, String>),
+}
+
+/// Starts the worker thread on the repository at `location`.
+pub fn spawn(location: PathBuf, jobs: Receiver<Job>, done: Sender<Done>) {
+    std::thread::spawn(move || {
+        let repo = match DraftRepo::open(Some(&location)) {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = done.send(Done::List(Err(e.to_string())));
+                return;
+            }
+        };
+        let mut cache: HashMap<(Option<String>, String), Arc<DraftDiff>> = HashMap::new();
+        for job in jobs {
+            let out = run(&repo, job, &mut cache);
+            if done.send(out).is_err() {
+                break;
+            }
+        }
+    });
+}
+
+fn signer_info(repo: &DraftRepo) -> Result<SignerInfo, String> {
+    let signer = SignConfig::from_repo(repo)
+        .and_then(|c| c.signer())
+        .map_err(|e| e.to_string())?;
+    let who = repo
+        .configured_author()
+        .map(|a| format!("{} <{}>", a.name, a.email))
+        .map_err(|e| e.to_string())?;
+    Ok(SignerInfo {
+        who,
+        key: signer.describe(),
+        needs_passphrase: signer.needs_passphrase(),
+    })
+}
+
+/// Does one job (also used directly by tests).
+pub fn run(
+    repo: &DraftRepo,
+    job: Job,
+    cache: &mut HashMap<(Option<String>, String), Arc<DraftDiff>>,
+) -> Done {
+    match job {
+        Job::List => Done::List(
+            repo.list()
+                .map(|l| {
+                    (
+                        l.drafts,
+                        l.problems.iter().map(|p| p.to_string()).collect(),
+                        signer_info(repo),
+                    )
+                })
+                .map_err(|e| e.to_string()),
+        ),
+        Job::Stats => Done::Stats(repo.draft_stats().map_err(|e| e.to_string())),
+        Job::History(id) => {
+            let h = repo.history(&id).map_err(|e| e.to_string());
+            Done::History(id, h)
+        }
+        Job::Diff { id, path, old, new } => {
+            let key = (old.as_ref().map(|o| o.1.clone()), new.1.clone());
+            let result = match cache.get(&key) {
+                Some(d) => Ok(d.clone()),
+                None => (|| {
+                    let old_text = match &old {
+                        Some((_, blob)) => repo.read_text(blob, &path)?,
+                        None => String::new(),
+                    };
+                    let new_text = repo.read_text(&new.1, &path)?;
+                    Ok::<_, crate::repo::Error>(Arc::new(diff_texts(&old_text, &new_text)))
+                })()
+                .map(|d| {
+                    cache.insert(key, d.clone());
+                    d
+                })
+                .map_err(|e| e.to_string()),
+            };
+            Done::Diff(id, old.map(|o| o.0), new.0, result)
+        }
+        Job::Decide(req, passphrase) => {
+            let id = req.id.clone();
+            let result = SignConfig::from_repo(repo)
+                .and_then(|c| c.signer())
+                .map_err(|e| e.to_string())
+                .and_then(|signer| {
+                    ops::decide(repo, &req, &signer, passphrase.as_deref())
+                        .map_err(|e| e.to_string())
+                });
+            Done::Decided(id, result)
+        }
+    }
+}
