@@ -148,18 +148,46 @@ impl DraftView {
         }
     }
 
-    /// Notes made on the old side's revision, by old line number.
-    pub fn notes_on_old(&self) -> HashMap<usize, &Note> {
-        let mut out = HashMap::new();
-        let (Some(h), Some((Some(old), _))) = (&self.history, self.pair) else {
-            return out;
+    /// Reviewers' line notes made on either side of the compared pair.
+    pub fn notes(&self) -> LineNotes<'_> {
+        let mut notes = LineNotes::default();
+        let (Some(h), Some((old, new))) = (&self.history, self.pair) else {
+            return notes;
         };
-        for d in h.decisions_on(old) {
-            for n in &d.review.notes {
-                out.insert(n.line, n);
-            }
-        }
-        out
+        let on = |n: usize| {
+            h.decisions_on(n)
+                .flat_map(|d| d.review.notes.iter())
+                .map(|note| (note.line, note))
+                .collect::<HashMap<_, _>>()
+        };
+        notes.old = old.map(on).unwrap_or_default();
+        notes.new = on(new);
+        notes
+    }
+}
+
+/// Line notes of the compared revisions, by line number on each side.
+#[derive(Debug, Default)]
+pub struct LineNotes<'a> {
+    /// Notes on the old revision.
+    pub old: HashMap<usize, &'a Note>,
+    /// Notes on the new revision.
+    pub new: HashMap<usize, &'a Note>,
+}
+
+impl LineNotes<'_> {
+    /// The note shown beside `line`, if any: a note on the old revision
+    /// follows its line into the new one as long as the line is unchanged.
+    pub fn get(&self, line: &crate::diff::Line) -> Option<&Note> {
+        let old = line
+            .old
+            .filter(|_| line.kind != LineKind::Insert)
+            .and_then(|o| self.old.get(&o));
+        let new = line
+            .new
+            .filter(|_| line.kind != LineKind::Delete)
+            .and_then(|n| self.new.get(&n));
+        old.or(new).copied()
     }
 }
 
@@ -398,8 +426,12 @@ impl App {
                 self.message = Some((e, true));
             }
             Done::Stats(Ok(s)) => {
+                let first = self.stats.is_none();
                 self.stats = Some(s);
                 self.recompute_rows();
+                if first {
+                    self.selected = 0;
+                }
             }
             Done::Stats(Err(e)) => self.message = Some((e, true)),
             Done::History(id, result) => {

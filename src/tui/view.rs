@@ -7,14 +7,12 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::app::{App, DecideDialog, DraftView, Filter, Layer, Pane, Screen, Sort};
+use super::app::{App, DecideDialog, DraftView, Filter, Layer, LineNotes, Pane, Screen, Sort};
 use super::theme::Theme;
 use crate::diff::{LineKind, Segment};
 use crate::i18n::{Lang, Msg, format_time};
 use crate::model::text::{display_width, pad, slice_columns, truncate};
-use std::collections::HashMap;
-
-use crate::model::{Decision, Note, Status};
+use crate::model::{Decision, Status};
 use unicode_segmentation::UnicodeSegmentation;
 
 const MIN_W: u16 = 50;
@@ -570,7 +568,7 @@ fn sign_of(kind: LineKind) -> &'static str {
 /// The screen lines of one diff row.
 fn row_lines(
     v: &DraftView,
-    notes: &HashMap<usize, &Note>,
+    notes: &LineNotes<'_>,
     row: usize,
     width: usize,
     theme: &Theme,
@@ -588,11 +586,7 @@ fn row_lines(
             let mut lines = Vec::new();
             if let Some(l) = idx.and_then(|i| d.lines.get(i)) {
                 let no = if side == 0 { l.old } else { l.new };
-                let note = if side == 0 && l.old.is_some_and(|o| notes.contains_key(&o)) {
-                    "✎"
-                } else {
-                    " "
-                };
+                let note = if notes.get(l).is_some() { "✎" } else { " " };
                 let body = layout_runs(
                     &line_runs(&l.segments, l.kind, theme),
                     text_w,
@@ -630,11 +624,7 @@ fn row_lines(
         }
     } else if let Some(l) = li.and_then(|i| d.lines.get(i)) {
         let fmt_no = |n: Option<usize>| n.map(|n| n.to_string()).unwrap_or_default();
-        let note = if l.kind != LineKind::Insert && l.old.is_some_and(|o| notes.contains_key(&o)) {
-            "✎"
-        } else {
-            " "
-        };
+        let note = if notes.get(l).is_some() { "✎" } else { " " };
         let text_w = width.saturating_sub(2 * num_w + 4);
         let body = layout_runs(
             &line_runs(&l.segments, l.kind, theme),
@@ -696,13 +686,13 @@ fn draw_diff(f: &mut Frame<'_>, app: &App, v: &DraftView, area: Rect, theme: &Th
         );
         return;
     }
-    let notes = v.notes_on_old();
-    let cursor_note = v
-        .row_lines(v.cursor)
-        .0
-        .and_then(|i| d.lines.get(i))
-        .and_then(|l| l.old)
-        .and_then(|o| notes.get(&o));
+    let notes = v.notes();
+    let (cl, cr) = v.row_lines(v.cursor);
+    let cursor_note = [cl, cr]
+        .into_iter()
+        .flatten()
+        .filter_map(|i| d.lines.get(i))
+        .find_map(|l| notes.get(l));
     let footer = u16::from(cursor_note.is_some());
     let height = (area.y + area.height).saturating_sub(y + footer) as usize;
     let width = area.width as usize;

@@ -1,0 +1,186 @@
+//! Issue 3: snapshots of every screen over ratatui's TestBackend, in both
+//! languages, driven through the same `update` the real TUI uses, with the
+//! worker's jobs run synchronously on the demo repository.
+
+mod common;
+
+use std::collections::HashMap;
+
+use common::*;
+use duyet::i18n::Lang;
+use duyet::repo::DraftRepo;
+use duyet::tui::app::{Action, App, Layer};
+use duyet::tui::keymap::Keymap;
+use duyet::tui::theme::Theme;
+use duyet::tui::worker::{self, SignerInfo};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// 2024-03-01 00:00 UTC: ages in the demo read "N days".
+const NOW: i64 = 1_709_251_200;
+
+struct Harness {
+    _tmp: tempfile::TempDir,
+    repo: DraftRepo,
+    app: App,
+    cache: HashMap<(Option<String>, String), std::sync::Arc<duyet::diff::DraftDiff>>,
+}
+
+impl Harness {
+    fn new(lang: Lang, size: (u16, u16)) -> Harness {
+        let t = tmp();
+        let dir = t.path().join("demo");
+        duyet::ops::demo::create(&dir).unwrap();
+        let repo = DraftRepo::open(Some(&dir)).unwrap();
+        let mut h = Harness {
+            _tmp: t,
+            repo,
+            app: App::new(lang, Keymap::default(), NOW, size),
+            cache: HashMap::new(),
+        };
+        h.settle();
+        // The demo key is random: show a fixed signer on screen.
+        h.app.signer = Some(Ok(SignerInfo {
+            who: "Trần Thu Hà <ha.tt@stttt.langson.gov.vn>".into(),
+            key: "ssh /home/ha/.ssh/id_ed25519 (SHA256:demo)".into(),
+            needs_passphrase: false,
+        }));
+        h
+    }
+
+    /// Runs queued jobs until none are left.
+    fn settle(&mut self) {
+        loop {
+            let jobs = self.app.take_jobs();
+            if jobs.is_empty() {
+                break;
+            }
+            for j in jobs {
+                let done = worker::run(&self.repo, j, &mut self.cache);
+                self.app.update(Action::Done(done));
+            }
+        }
+    }
+
+    fn keys(&mut self, keys: &str) {
+        for c in keys.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+
+    fn key(&mut self, code: KeyCode) {
+        self.app
+            .update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        self.settle();
+    }
+
+    fn screen(&self) -> String {
+        let (w, h) = self.app.size;
+        let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+        term.draw(|f| duyet::tui::view::draw(f, &self.app, &Theme::default()))
+            .unwrap();
+        term.backend().to_string()
+    }
+}
+
+#[test]
+fn drafts_list_vi() {
+    let h = Harness::new(Lang::Vi, (110, 22));
+    insta::assert_snapshot!(h.screen());
+}
+
+#[test]
+fn drafts_list_all_en_sorted_by_title() {
+    let mut h = Harness::new(Lang::En, (110, 22));
+    h.keys("fs");
+    let s = h.screen();
+    assert!(s.contains("Filter: all (6/6)"), "{s}");
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn accent_free_search_finds_the_seed() {
+    let mut h = Harness::new(Lang::Vi, (110, 22));
+    h.keys("/tang cuong");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.rows.len(), 1);
+    assert_eq!(h.app.selected_draft().unwrap().id, "cv-tuyen-truyen-cchc");
+    insta::assert_snapshot!(h.screen());
+}
+
+#[test]
+fn diff_unified_vi_and_side_by_side_en() {
+    let mut h = Harness::new(Lang::Vi, (110, 24));
+    h.keys("/tang cuong");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Enter);
+    let unified = h.screen();
+    assert!(
+        unified.contains("Trảng Định") && unified.contains("Tràng Định"),
+        "{unified}"
+    );
+    insta::assert_snapshot!("diff_unified_vi", unified);
+    h.app.lang = Lang::En;
+    h.keys("t");
+    let side = h.screen();
+    assert!(side.contains("side by side"), "{side}");
+    insta::assert_snapshot!("diff_side_by_side_en", side);
+    // next change moves the cursor to the second change
+    let first = h.app.draft.as_ref().unwrap().cursor;
+    h.keys("n");
+    assert!(h.app.draft.as_ref().unwrap().cursor > first);
+}
+
+#[test]
+fn returned_draft_shows_its_note_beside_the_line() {
+    let mut h = Harness::new(Lang::En, (110, 24));
+    h.keys("f");
+    h.keys("/chuyen doi so");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Enter);
+    h.keys(&"j".repeat(25));
+    let s = h.screen();
+    assert!(s.contains("Returned — Trần Thu Hà"), "{s}");
+    assert!(s.contains("26 ✎+ II. NỘI DUNG TUYÊN TRUYỀN"), "{s}");
+    assert!(s.contains("✎ Thêm mục 4: an toàn thông tin mạng"), "{s}");
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn help_is_generated_from_the_keymap() {
+    let mut h = Harness::new(Lang::Vi, (100, 34));
+    h.keys("?");
+    let s = h.screen();
+    for b in Keymap::default()
+        .bindings
+        .iter()
+        .filter(|b| b.ctx != duyet::tui::keymap::Ctx::Draft)
+    {
+        assert!(
+            s.contains(b.command.describe(Lang::Vi)),
+            "{} missing",
+            b.command.describe(Lang::Vi)
+        );
+    }
+    insta::assert_snapshot!(s);
+    h.key(KeyCode::Esc);
+    assert!(h.app.layers.is_empty());
+}
+
+#[test]
+fn decision_dialog_en() {
+    let mut h = Harness::new(Lang::En, (100, 26));
+    h.keys("a");
+    assert!(matches!(h.app.layers.last(), Some(Layer::Decide(_))));
+    h.app
+        .update(Action::Paste("Đồng ý,\nchuyển Văn thư.".into()));
+    insta::assert_snapshot!(h.screen());
+}
+
+#[test]
+fn tiny_terminal_shows_a_message() {
+    let h = Harness::new(Lang::En, (20, 6));
+    let s = h.screen();
+    assert!(s.contains("Terminal too"), "{s}");
+}
