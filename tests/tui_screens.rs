@@ -142,7 +142,7 @@ fn returned_draft_shows_its_note_beside_the_line() {
     h.keys(&"j".repeat(25));
     let s = h.screen();
     assert!(s.contains("Returned — Trần Thu Hà"), "{s}");
-    assert!(s.contains("26 ✎+ II. NỘI DUNG TUYÊN TRUYỀN"), "{s}");
+    assert!(s.contains("26✎+ II. NỘI DUNG TUYÊN TRUYỀN"), "{s}");
     assert!(s.contains("✎ Thêm mục 4: an toàn thông tin mạng"), "{s}");
     insta::assert_snapshot!(s);
 }
