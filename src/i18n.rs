@@ -145,18 +145,6 @@ messages! {
     ActionCol => "Chức năng", "Action";
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_locales() {
-        assert_eq!(Lang::parse("vi_VN.UTF-8"), Some(Lang::Vi));
-        assert_eq!(Lang::parse("en"), Some(Lang::En));
-        assert_eq!(Lang::parse("fr"), None);
-    }
-}
-
 /// "2024-02-06 09:00" in the time's own offset.
 pub fn format_time(t: crate::model::Time) -> String {
     let ts = jiff::Timestamp::from_second(t.seconds).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
@@ -182,5 +170,17 @@ impl Lang {
             Lang::Vi => format!("{n} {vi}"),
             Lang::En => format!("{n}{en}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_locales() {
+        assert_eq!(Lang::parse("vi_VN.UTF-8"), Some(Lang::Vi));
+        assert_eq!(Lang::parse("en"), Some(Lang::En));
+        assert_eq!(Lang::parse("fr"), None);
     }
 }

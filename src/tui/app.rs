@@ -501,15 +501,13 @@ impl App {
         match m.kind {
             MouseEventKind::ScrollDown => self.command(Command::Down),
             MouseEventKind::ScrollUp => self.command(Command::Up),
-            MouseEventKind::Down(_) => {
-                if self.screen == Screen::List {
-                    let area = super::view::list_rows_area(self.size);
-                    if m.row >= area.y && m.row < area.y + area.height {
-                        let offset = super::view::list_offset(self.selected, area.height as usize);
-                        let row = offset + (m.row - area.y) as usize;
-                        if row < self.rows.len() {
-                            self.selected = row;
-                        }
+            MouseEventKind::Down(_) if self.screen == Screen::List => {
+                let area = super::view::list_rows_area(self.size);
+                if m.row >= area.y && m.row < area.y + area.height {
+                    let offset = super::view::list_offset(self.selected, area.height as usize);
+                    let row = offset + (m.row - area.y) as usize;
+                    if row < self.rows.len() {
+                        self.selected = row;
                     }
                 }
             }
@@ -577,26 +575,23 @@ impl App {
                 if d.busy {
                     return;
                 }
-                let field = match (&mut d.passphrase, d.on_passphrase) {
-                    (Some(p), true) => p,
-                    _ => &mut d.comment,
-                };
                 match k.code {
                     KeyCode::Esc => {
                         self.layers.pop();
                     }
                     KeyCode::Char('s') if ctrl => self.submit_decision(),
                     KeyCode::Tab | KeyCode::BackTab => {
-                        if d.passphrase.is_some() {
-                            d.on_passphrase = !d.on_passphrase;
-                        }
+                        let has = d.passphrase.is_some();
+                        d.on_passphrase = has && !d.on_passphrase;
                     }
                     KeyCode::Enter if d.on_passphrase => self.submit_decision(),
-                    KeyCode::Enter => field.insert("\n"),
-                    KeyCode::Backspace => field.backspace(),
-                    KeyCode::Left => field.left(),
-                    KeyCode::Right => field.right(),
-                    KeyCode::Char(c) if !ctrl => field.insert(c.encode_utf8(&mut [0; 4])),
+                    KeyCode::Enter => focused_field(d).insert("\n"),
+                    KeyCode::Backspace => focused_field(d).backspace(),
+                    KeyCode::Left => focused_field(d).left(),
+                    KeyCode::Right => focused_field(d).right(),
+                    KeyCode::Char(c) if !ctrl => {
+                        focused_field(d).insert(c.encode_utf8(&mut [0; 4]))
+                    }
                     _ => {}
                 }
                 return;
@@ -926,4 +921,12 @@ pub fn side_row_of(rows: &[SideRow], line: usize) -> usize {
     rows.iter()
         .position(|r| r.left == Some(line) || r.right == Some(line))
         .unwrap_or(0)
+}
+
+/// The field of the decision dialog that has the focus.
+fn focused_field(d: &mut DecideDialog) -> &mut Editor {
+    match (&mut d.passphrase, d.on_passphrase) {
+        (Some(p), true) => p,
+        _ => &mut d.comment,
+    }
 }

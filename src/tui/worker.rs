@@ -47,11 +47,14 @@ pub struct SignerInfo {
     pub needs_passphrase: bool,
 }
 
+/// The drafts, the problems met reading them, and who would sign.
+pub type ListLoad = (Vec<DraftSummary>, Vec<String>, Result<SignerInfo, String>);
+
 /// A result from the worker.
 #[derive(Debug, Clone)]
 pub enum Done {
     /// The list.
-    List(Result<(Vec<DraftSummary>, Vec<String>, Result<SignerInfo, String>), String>),
+    List(Result<ListLoad, String>),
     /// Stats.
     Stats(Result<HashMap<String, DraftStats>, String>),
     /// A history.
@@ -132,9 +135,8 @@ pub fn run(
                     let new_text = repo.read_text(&new.1, &path)?;
                     Ok::<_, crate::repo::Error>(Arc::new(diff_texts(&old_text, &new_text)))
                 })()
-                .map(|d| {
+                .inspect(|d| {
                     cache.insert(key, d.clone());
-                    d
                 })
                 .map_err(|e| e.to_string()),
             };

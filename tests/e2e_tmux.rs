@@ -1,0 +1,207 @@
+//! End-to-end: the real binary in a real terminal (tmux), as a reviewer
+//! uses it. CI installs tmux; without it these tests fail, they do not skip.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+struct Tmux {
+    socket: String,
+    exit_file: PathBuf,
+}
+
+impl Tmux {
+    fn start(dir: &Path, tmp: &Path, name: &str) -> Tmux {
+        let socket = format!("duyet-test-{}-{name}", std::process::id());
+        let exit_file = tmp.join(format!("{name}.exit"));
+        let script = format!(
+            "cd '{}' && '{}'; echo $? > '{}'; sleep 30",
+            dir.display(),
+            BIN,
+            exit_file.display()
+        );
+        let t = Tmux { socket, exit_file };
+        let out = t.tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            "s",
+            "-x",
+            "120",
+            "-y",
+            "32",
+            "sh",
+            "-c",
+            &script,
+        ]);
+        assert!(
+            out.status.success(),
+            "tmux: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        t
+    }
+
+    fn tmux(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .args(args)
+            .env("LANG", "C.UTF-8")
+            .env("LC_ALL", "C.UTF-8")
+            .env("DUYET_CONFIG", "/nonexistent/duyet.toml")
+            .env("NO_COLOR", "")
+            .output()
+            .expect("tmux must be installed (CI installs it)")
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-t", "s"]).stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "s"];
+        args.extend_from_slice(keys);
+        assert!(self.tmux(&args).status.success());
+    }
+
+    fn text(&self, text: &str) {
+        assert!(
+            self.tmux(&["send-keys", "-t", "s", "-l", text])
+                .status
+                .success()
+        );
+    }
+
+    fn wait_for(&self, what: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(what) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "'{what}' never appeared:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn wait_exit(&self) -> String {
+        let start = Instant::now();
+        loop {
+            if let Ok(code) = std::fs::read_to_string(&self.exit_file) {
+                return code.trim().to_string();
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "duyet did not exit:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn flag(&self, name: &str) -> String {
+        let out = self.tmux(&["display-message", "-p", "-t", "s", &format!("#{{{name}}}")]);
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.tmux(&["kill-server"]);
+    }
+}
+
+fn demo(t: &Path) -> PathBuf {
+    let dir = t.join("demo");
+    let out = duyet(t, &["demo", dir.to_str().unwrap(), "--no-open"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    dir
+}
+
+#[test]
+fn review_the_seed_draft_in_a_terminal() {
+    let t = tmp();
+    let dir = demo(t.path());
+    let tm = Tmux::start(&dir, t.path(), "review");
+    tm.wait_for("Filter: waiting");
+    assert_eq!(
+        tm.flag("alternate_on"),
+        "1",
+        "the TUI uses the alternate screen"
+    );
+    tm.keys(&["/"]);
+    tm.text("tang cuong");
+    tm.keys(&["Enter"]);
+    tm.wait_for("(1/6)");
+    tm.keys(&["Enter"]);
+    tm.wait_for("from #1 to #2");
+    let s = tm.wait_for("Trảng Định");
+    assert!(s.contains("Trảng Định") && s.contains("Tràng Định"), "{s}");
+    assert!(
+        s.contains("26    - dân các cấp"),
+        "deleted line with its old number: {s}"
+    );
+    assert!(
+        s.contains("   26 + dân các cấp"),
+        "inserted line with its new number: {s}"
+    );
+    tm.keys(&["t"]);
+    let side = tm.wait_for("side by side");
+    let row = side
+        .lines()
+        .find(|l| l.contains("Trảng"))
+        .unwrap_or_else(|| panic!("{side}"));
+    assert!(row.contains("Tràng"), "both sides on one row: {row}");
+    tm.keys(&["q"]);
+    assert_eq!(tm.wait_exit(), "0");
+    assert_eq!(
+        tm.flag("alternate_on"),
+        "0",
+        "the terminal is back in normal mode"
+    );
+    assert_eq!(tm.flag("cursor_flag"), "1", "the cursor is visible again");
+    assert_eq!(tm.flag("mouse_any_flag"), "0", "mouse reporting is off");
+}
+
+#[test]
+fn approve_a_draft_with_a_vietnamese_comment() {
+    let t = tmp();
+    let dir = demo(t.path());
+    let before = git(&dir, &["rev-parse", "HEAD"]);
+    let tm = Tmux::start(&dir, t.path(), "approve");
+    tm.wait_for("Filter: waiting");
+    tm.keys(&["/"]);
+    tm.text("kinh phi");
+    tm.keys(&["Enter"]);
+    tm.wait_for("(1/6)");
+    tm.keys(&["a"]);
+    tm.wait_for("Approve: tt-kinh-phi-ha-tang-so");
+    tm.text("Đồng ý trình UBND tỉnh.");
+    tm.keys(&["Enter"]);
+    tm.text("Chuyển Văn thư phát hành.");
+    tm.wait_for("Chuyển Văn thư phát hành.");
+    tm.keys(&["C-s"]);
+    tm.wait_for("✓ tt-kinh-phi-ha-tang-so");
+    tm.keys(&["q"]);
+    assert_eq!(tm.wait_exit(), "0");
+
+    let head = git(&dir, &["rev-parse", "HEAD"]);
+    assert_ne!(head, before);
+    let v = git_out(&dir, &["verify-commit", head.trim()]);
+    assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stderr));
+    let msg = git(&dir, &["log", "-1", "--format=%B"]);
+    assert!(
+        msg.contains("Đồng ý trình UBND tỉnh.\nChuyển Văn thư phát hành."),
+        "{msg}"
+    );
+    assert!(msg.contains("Decision: approved"));
+    let list = stdout(&duyet(&dir, &["list", "--status", "approved"]));
+    assert!(list.contains("tt-kinh-phi-ha-tang-so"), "{list}");
+}
