@@ -153,7 +153,7 @@ fn review_the_seed_draft_in_a_terminal() {
         "inserted line with its new number: {s}"
     );
     tm.keys(&["t"]);
-    let side = tm.wait_for("side by side");
+    let side = tm.wait_for("#2 — side by side");
     let row = side
         .lines()
         .find(|l| l.contains("Trảng"))
