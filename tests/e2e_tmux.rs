@@ -141,7 +141,9 @@ fn review_the_seed_draft_in_a_terminal() {
     tm.keys(&["Enter"]);
     tm.wait_for("(1/6)");
     tm.keys(&["Enter"]);
-    tm.wait_for("from #1 to #2");
+    tm.wait_for("UBND TỈNH LẠNG SƠN");
+    // The first change adds the header; the next one fixes the typo.
+    tm.keys(&["n"]);
     let s = tm.wait_for("Trảng Định");
     assert!(s.contains("Trảng Định") && s.contains("Tràng Định"), "{s}");
     assert!(
@@ -149,7 +151,7 @@ fn review_the_seed_draft_in_a_terminal() {
         "deleted line with its old number: {s}"
     );
     assert!(
-        s.contains("   26 + dân các cấp"),
+        s.contains("   32 + dân các cấp"),
         "inserted line with its new number: {s}"
     );
     tm.keys(&["t"]);

@@ -115,6 +115,7 @@ fn diff_unified_vi_and_side_by_side_en() {
     h.keys("/tang cuong");
     h.key(KeyCode::Enter);
     h.key(KeyCode::Enter);
+    h.keys("n");
     let unified = h.screen();
     assert!(
         unified.contains("Trảng Định") && unified.contains("Tràng Định"),
@@ -126,10 +127,12 @@ fn diff_unified_vi_and_side_by_side_en() {
     let side = h.screen();
     assert!(side.contains("side by side"), "{side}");
     insta::assert_snapshot!("diff_side_by_side_en", side);
-    // next change moves the cursor to the second change
-    let first = h.app.draft.as_ref().unwrap().cursor;
+    // next / previous change move the cursor between the three changes
+    let second = h.app.draft.as_ref().unwrap().cursor;
     h.keys("n");
-    assert!(h.app.draft.as_ref().unwrap().cursor > first);
+    assert!(h.app.draft.as_ref().unwrap().cursor > second);
+    h.keys("NN");
+    assert!(h.app.draft.as_ref().unwrap().cursor < second);
 }
 
 #[test]

@@ -69,6 +69,17 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Check a draft's form (thể thức) and spelling; exit 1 when an error is found.
+    Check {
+        /// Draft id.
+        id: String,
+        /// Revision number or blob id (default: the newest).
+        #[arg(long)]
+        rev: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Approve a draft for signing: a signed decision commit.
     Approve {
         /// Draft id.
@@ -265,6 +276,30 @@ fn run(cli: &Cli, flag: Option<Lang>) -> Result<i32, Failure> {
             } else {
                 out(&output::diff(&diff, old, new, lang, color))
             }
+        }
+        Some(Command::Check {
+            id,
+            rev,
+            json: as_json,
+        }) => {
+            let repo = open(cli)?;
+            let draft = repo.draft(id)?;
+            let history = repo.history(id)?;
+            let n = match rev {
+                Some(spec) => repo.resolve_revision(&history, spec)?,
+                None => history.revisions.len(),
+            };
+            let text = repo.revision_text(&history, n)?;
+            let findings = crate::check::check(&text, draft.meta.kind);
+            if *as_json {
+                json(&findings)?;
+            } else {
+                out(&output::findings(&findings, lang, color))?;
+            }
+            let errors = findings
+                .iter()
+                .any(|f| f.severity == crate::check::Severity::Error);
+            Ok(i32::from(errors))
         }
         Some(Command::Approve {
             id,

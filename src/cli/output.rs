@@ -204,3 +204,31 @@ pub fn diff(d: &DraftDiff, old: Option<usize>, new: usize, lang: Lang, color: bo
     }
     s
 }
+
+/// Check findings, one per line: `line:col severity message — fix`.
+pub fn findings(fs: &[crate::check::Finding], lang: Lang, color: bool) -> String {
+    use crate::check::Severity;
+    let mut s = String::new();
+    for f in fs {
+        let (word, code) = match (f.severity, lang) {
+            (Severity::Error, Lang::Vi) => ("lỗi", "31;1"),
+            (Severity::Error, Lang::En) => ("error", "31;1"),
+            (Severity::Warning, Lang::Vi) => ("cảnh báo", "33;1"),
+            (Severity::Warning, Lang::En) => ("warning", "33;1"),
+            (Severity::Info, Lang::Vi) => ("thông tin", "36"),
+            (Severity::Info, Lang::En) => ("info", "36"),
+        };
+        let (msg, fix) = match lang {
+            Lang::Vi => (&f.message_vi, &f.fix_vi),
+            Lang::En => (&f.message_en, &f.fix_en),
+        };
+        s.push_str(&format!(
+            "{}:{} {} [{}] {msg} — {fix}\n",
+            f.line,
+            f.column,
+            paint(color, code, word),
+            f.rule
+        ));
+    }
+    s
+}

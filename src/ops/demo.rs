@@ -76,10 +76,15 @@ fn replace_from(text: &str, from: &str, to: &str, n: usize) -> String {
     out
 }
 
-/// The text of the seed draft as it was first submitted (with its
-/// "Trảng Định" typo in the last two places).
+/// The header the seed's second revision adds (the seed as given lacks it).
+const SEED_HEADER: &str = "UBND TỈNH LẠNG SƠN\nSỞ THÔNG TIN VÀ TRUYỀN THÔNG\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\n";
+
+/// The text of the seed draft as it was first submitted: no Quốc hiệu or
+/// issuing body, and the "Trảng Định" typo in the last two places.
 pub fn seed_first_revision() -> String {
-    replace_from(sample(SEED_ID).draft, "Tràng Định", "Trảng Định", 2)
+    let text = sample(SEED_ID).draft;
+    let body = text.strip_prefix(SEED_HEADER).unwrap_or(text);
+    replace_from(body, "Tràng Định", "Trảng Định", 2)
 }
 
 /// Where the demo keeps its approver's key (inside `.git`, never committed).
@@ -342,7 +347,7 @@ pub fn create(dir: &Path) -> Result<DraftRepo> {
         sample(cv).draft,
         vu,
         clock.tick(4),
-        "Sửa lỗi chính tả: Tràng Định",
+        "Bổ sung Quốc hiệu, tên cơ quan; sửa lỗi chính tả: Tràng Định",
         false,
     )?;
     Ok(repo)

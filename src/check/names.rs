@@ -1,0 +1,240 @@
+//! Spelling consistency: one name written two ways, old and new tone
+//! placement mixed, and text in legacy TCVN3 / VNI encodings.
+
+use std::collections::BTreeMap;
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::{DocLine, Finding, Severity};
+use crate::model::text::fold_tones;
+
+/// A capitalised phrase (two to four capitalised words) and where it stands.
+struct Phrase {
+    text: String,
+    line: usize,
+    column: usize,
+}
+
+fn is_capitalised(word: &str) -> bool {
+    let mut chars = word.chars();
+    let first = chars.next().is_some_and(|c| c.is_uppercase());
+    // All-capital words (headings, abbreviations) are left out.
+    first && chars.any(|c| c.is_lowercase())
+}
+
+fn phrases(lines: &[DocLine<'_>]) -> Vec<Phrase> {
+    let mut out = Vec::new();
+    for l in lines {
+        let mut run: Vec<(usize, &str)> = Vec::new();
+        let mut flush = |run: &mut Vec<(usize, &str)>| {
+            if run.len() >= 2 {
+                let start = run[0].0;
+                let text = run.iter().map(|(_, w)| *w).collect::<Vec<_>>().join(" ");
+                out.push(Phrase {
+                    text,
+                    line: l.no,
+                    column: l.raw[..start].chars().count() + 1,
+                });
+            }
+            run.clear();
+        };
+        let mut last_end = None;
+        for (i, w) in l.raw.split_word_bound_indices() {
+            if w.chars().all(char::is_whitespace) && w == " " {
+                continue;
+            }
+            let adjacent = last_end.is_none_or(|e: usize| l.raw[e..i] == *" ");
+            if is_capitalised(w) && w.chars().any(char::is_alphabetic) {
+                if !adjacent {
+                    flush(&mut run);
+                }
+                run.push((i, w));
+                if run.len() > 4 {
+                    run.remove(0);
+                }
+            } else {
+                flush(&mut run);
+            }
+            last_end = Some(i + w.len());
+        }
+        flush(&mut run);
+    }
+    out
+}
+
+/// Tone placement style of a word: Some(true) old ("hòa"), Some(false) new ("hoà").
+fn tone_style(word: &str) -> Option<bool> {
+    let lower = word.to_lowercase();
+    let base = fold_tones(&lower);
+    if base.starts_with("qu") || base.starts_with("gi") {
+        return None;
+    }
+    let tail = ["oa", "oe", "uy"].into_iter().find(|t| base.ends_with(t))?;
+    let chars: Vec<char> = lower.nfc().collect();
+    let n = chars.len();
+    if n < 2 || base.chars().count() != n {
+        return None;
+    }
+    let has_tone = |c: char| {
+        c.nfd()
+            .any(|m| matches!(m, '\u{300}' | '\u{301}' | '\u{303}' | '\u{309}' | '\u{323}'))
+    };
+    let _ = tail;
+    match (has_tone(chars[n - 2]), has_tone(chars[n - 1])) {
+        (true, false) => Some(true),
+        (false, true) => Some(false),
+        _ => None,
+    }
+}
+
+pub(super) fn spelled_two_ways(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
+    let mut groups: BTreeMap<String, Vec<Phrase>> = BTreeMap::new();
+    for p in phrases(lines) {
+        groups.entry(fold_tones(&p.text)).or_default().push(p);
+    }
+    for places in groups.values() {
+        let mut forms: Vec<&str> = places.iter().map(|p| p.text.as_str()).collect();
+        forms.sort();
+        forms.dedup();
+        if forms.len() < 2 {
+            continue;
+        }
+        // Only the tone placement differs (hòa / hoà): that is the other rule.
+        let styles: Vec<String> = forms
+            .iter()
+            .map(|f| {
+                f.split(' ')
+                    .map(|w| {
+                        if tone_style(w).is_some() {
+                            fold_tones(w)
+                        } else {
+                            w.to_string()
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        if styles.iter().all(|s| *s == styles[0]) {
+            continue;
+        }
+        let where_ = places
+            .iter()
+            .map(|p| format!("“{}” {}:{}", p.text, p.line, p.column))
+            .collect::<Vec<_>>()
+            .join(", ");
+        for p in places {
+            let others: Vec<&str> = forms.iter().copied().filter(|f| *f != p.text).collect();
+            out.push(Finding::new(
+                "name-spelling",
+                Severity::Warning,
+                p.line,
+                p.column,
+                format!(
+                    "“{}” còn được viết là “{}” (khác dấu thanh): {where_}",
+                    p.text,
+                    others.join("”, “")
+                ),
+                format!(
+                    "“{}” is also written “{}” (tone marks differ): {where_}",
+                    p.text,
+                    others.join("”, “")
+                ),
+                "Thống nhất một cách viết đúng trong toàn văn bản",
+                "Use the one correct spelling throughout",
+            ));
+        }
+    }
+}
+
+pub(super) fn tone_placement(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
+    let mut old = Vec::new();
+    let mut new = Vec::new();
+    for l in lines {
+        for (i, w) in l.raw.unicode_word_indices() {
+            match tone_style(w) {
+                Some(true) => old.push((l.no, l.raw[..i].chars().count() + 1, w.to_string())),
+                Some(false) => new.push((l.no, l.raw[..i].chars().count() + 1, w.to_string())),
+                None => {}
+            }
+        }
+    }
+    if old.is_empty() || new.is_empty() {
+        return;
+    }
+    let (minority, majority) = if new.len() <= old.len() {
+        (&new, &old)
+    } else {
+        (&old, &new)
+    };
+    let example = &majority[0].2;
+    for (line, column, word) in minority {
+        out.push(Finding::new(
+            "tone-placement",
+            Severity::Warning,
+            *line,
+            *column,
+            format!("Đặt dấu thanh kiểu khác phần còn lại của văn bản: “{word}” (văn bản phần lớn viết như “{example}”)"),
+            format!("Tone mark placed in the other style: “{word}” (most of the text writes like “{example}”)"),
+            "Thống nhất một kiểu đặt dấu (cũ: hòa, thủy; mới: hoà, thuỷ)",
+            "Use one style throughout (old: hòa, thủy; new: hoà, thuỷ)",
+        ));
+    }
+}
+
+/// Whether `c` is a Latin-1 character that Vietnamese text in Unicode
+/// never uses: TCVN3 (ABC) and VNI text read as Latin-1 is full of them
+/// ("Céng hßa", "Coäng hoøa").
+fn foreign_latin1(c: char) -> bool {
+    const VIETNAMESE: &str = "ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúý";
+    const PUNCTUATION: &str = "\u{a0}«»°±·×÷§©®";
+    ('\u{a1}'..='\u{ff}').contains(&c) && !VIETNAMESE.contains(c) && !PUNCTUATION.contains(c)
+}
+
+/// VNI's marks after a vowel, as Latin-1 letters ("Coäng", "hoøa").
+const VNI_MARKS: &str = "äøûïñëöå";
+
+pub(super) fn legacy_encoding(lines: &[DocLine<'_>]) -> Option<Finding> {
+    let mut foreign = 0;
+    let mut vni = 0;
+    let mut words = 0;
+    let mut first = None;
+    for l in lines {
+        for w in l.raw.split_whitespace() {
+            let chars: Vec<char> = w.chars().collect();
+            let f = chars.iter().filter(|c| foreign_latin1(**c)).count();
+            let v = chars
+                .windows(2)
+                .filter(|p| "aeiouyAEIOUY".contains(p[0]) && VNI_MARKS.contains(p[1]))
+                .count();
+            if f > 0 {
+                words += 1;
+                if first.is_none() {
+                    first = Some((l.no, w.to_string()));
+                }
+            }
+            foreign += f;
+            vni += v;
+        }
+    }
+    let (line, word) = first?;
+    if foreign < 3 || words < 2 {
+        return None;
+    }
+    let name = if vni * 2 >= foreign {
+        "VNI"
+    } else {
+        "TCVN3 (ABC)"
+    };
+    Some(Finding::new(
+        "legacy-encoding",
+        Severity::Error,
+        line,
+        1,
+        format!("Văn bản có vẻ được gõ bằng bảng mã cũ {name} (VD: “{word}”), không phải Unicode"),
+        format!("The text looks like legacy {name} encoding (e.g. “{word}”), not Unicode"),
+        "Chuyển mã sang Unicode (VD: dùng chức năng chuyển mã của Unikey) rồi lưu lại",
+        "Convert it to Unicode (e.g. Unikey's converter) and save again",
+    ))
+}
