@@ -142,6 +142,8 @@ messages! {
     Return => "Trả lại", "Return";
     Error => "Lỗi", "Error";
     KeyCol => "Phím", "Key";
+    Checks => "Kiểm tra", "Checks";
+    NoFindings => "Không phát hiện lỗi thể thức", "No form problems found";
     ActionCol => "Chức năng", "Action";
 }
 

@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::collections::HashMap;
-
 use common::*;
 use duyet::i18n::Lang;
 use duyet::repo::DraftRepo;
@@ -24,7 +22,7 @@ struct Harness {
     _tmp: tempfile::TempDir,
     repo: DraftRepo,
     app: App,
-    cache: HashMap<(Option<String>, String), std::sync::Arc<duyet::diff::DraftDiff>>,
+    cache: worker::Cache,
 }
 
 impl Harness {
@@ -37,7 +35,7 @@ impl Harness {
             _tmp: t,
             repo,
             app: App::new(lang, Keymap::default(), NOW, size),
-            cache: HashMap::new(),
+            cache: worker::Cache::new(),
         };
         h.settle();
         // The demo key is random: show a fixed signer on screen.
@@ -117,6 +115,8 @@ fn diff_unified_vi_and_side_by_side_en() {
     h.key(KeyCode::Enter);
     h.keys("n");
     let unified = h.screen();
+    let checks_title = "Kiểm tra 0✗ 0! 2i";
+    assert!(unified.contains(checks_title), "{unified}");
     assert!(
         unified.contains("Trảng Định") && unified.contains("Tràng Định"),
         "{unified}"
@@ -148,6 +148,46 @@ fn returned_draft_shows_its_note_beside_the_line() {
     assert!(s.contains("26✎+ II. NỘI DUNG TUYÊN TRUYỀN"), "{s}");
     assert!(s.contains("✎ Thêm mục 4: an toàn thông tin mạng"), "{s}");
     insta::assert_snapshot!(s);
+}
+
+#[test]
+fn checks_pane_lists_findings_and_jumps_to_them() {
+    let mut h = Harness::new(Lang::En, (120, 30));
+    h.keys("/tang cuong");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Enter);
+    // Compare nothing → #1: the seed as given, with its findings.
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Home);
+    h.key(KeyCode::Enter);
+    let v = h.app.draft.as_ref().unwrap();
+    assert_eq!(v.pair, Some((None, 1)));
+    let s = h.screen();
+    assert!(s.contains("Checks 3✗ 4! 2i"), "{s}");
+    insta::assert_snapshot!(s);
+    h.key(KeyCode::Tab);
+    assert_eq!(
+        h.app.draft.as_ref().unwrap().focus,
+        duyet::tui::app::Pane::Checks
+    );
+    let target = h
+        .app
+        .draft
+        .as_ref()
+        .unwrap()
+        .findings
+        .iter()
+        .position(|f| f.rule == "name-spelling")
+        .unwrap();
+    for _ in 0..target {
+        h.keys("j");
+    }
+    h.key(KeyCode::Enter);
+    let v = h.app.draft.as_ref().unwrap();
+    let line = &v.diff.as_ref().unwrap().lines[v.cursor];
+    assert_eq!(Some(v.findings[target].line), line.new);
+    assert!(line.text().contains("Tràng Định"), "{}", line.text());
 }
 
 #[test]

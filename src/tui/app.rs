@@ -10,6 +10,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, Mou
 use super::editor::Editor;
 use super::keymap::{Command, Ctx, Keymap};
 use super::worker::{Done, Job, SignerInfo};
+use crate::check::Finding;
 use crate::diff::{DraftDiff, LineKind, SideRow};
 use crate::i18n::Lang;
 use crate::model::text::{collation_key, fold_search};
@@ -89,6 +90,8 @@ pub enum Pane {
     Revisions,
     /// The diff.
     Diff,
+    /// The check findings.
+    Checks,
 }
 
 /// The draft screen's state.
@@ -124,6 +127,10 @@ pub struct DraftView {
     pub focus: Pane,
     /// An error loading history or diff.
     pub error: Option<String>,
+    /// Findings of the checks on the new side.
+    pub findings: Arc<Vec<Finding>>,
+    /// Selected finding.
+    pub check_sel: usize,
 }
 
 impl DraftView {
@@ -456,7 +463,9 @@ impl App {
                     return;
                 }
                 match result {
-                    Ok(d) => {
+                    Ok((d, findings)) => {
+                        v.findings = findings;
+                        v.check_sel = 0;
                         v.side_rows = d.side_by_side();
                         v.cursor = d.changes.first().copied().unwrap_or(0);
                         if v.side_by_side {
@@ -698,6 +707,8 @@ impl App {
             wrap: true,
             focus: Pane::Diff,
             error: None,
+            findings: Arc::new(Vec::new()),
+            check_sel: 0,
         });
         self.send(Job::History(d.id));
     }
@@ -714,6 +725,7 @@ impl App {
             path: format!("{}/draft.md", v.draft.path),
             old: old.and_then(blob),
             new: new_b,
+            kind: v.draft.meta.kind,
         };
         v.diff = None;
         self.send(job);
@@ -731,6 +743,9 @@ impl App {
                     Pane::Revisions => {
                         let n = v.history.as_ref().map(|h| h.revisions.len()).unwrap_or(0);
                         v.rev_sel = step(v.rev_sel, delta, n);
+                    }
+                    Pane::Checks => {
+                        v.check_sel = step(v.check_sel, delta, v.findings.len());
                     }
                     Pane::Diff => {
                         v.cursor = step(v.cursor, delta, v.row_count());
@@ -814,7 +829,8 @@ impl App {
                 if let Some(v) = &mut self.draft {
                     v.focus = match v.focus {
                         Pane::Revisions => Pane::Diff,
-                        Pane::Diff => Pane::Revisions,
+                        Pane::Diff => Pane::Checks,
+                        Pane::Checks => Pane::Revisions,
                     };
                 }
             }
@@ -861,6 +877,10 @@ impl App {
 
     fn compare_selected(&mut self) {
         let Some(v) = &mut self.draft else { return };
+        if v.focus == Pane::Checks {
+            jump_to_finding(v);
+            return;
+        }
         if v.focus != Pane::Revisions || v.history.is_none() {
             return;
         }
@@ -929,4 +949,25 @@ fn focused_field(d: &mut DecideDialog) -> &mut Editor {
         (Some(p), true) => p,
         _ => &mut d.comment,
     }
+}
+
+/// Moves the diff cursor to the line of the selected finding.
+fn jump_to_finding(v: &mut DraftView) {
+    let (Some(d), Some(f)) = (&v.diff, v.findings.get(v.check_sel)) else {
+        return;
+    };
+    let Some(line) = d
+        .lines
+        .iter()
+        .position(|l| l.new == Some(f.line) && l.kind != LineKind::Delete)
+    else {
+        return;
+    };
+    v.cursor = if v.side_by_side {
+        side_row_of(&v.side_rows, line)
+    } else {
+        line
+    };
+    v.scroll = v.cursor.saturating_sub(3);
+    v.focus = Pane::Diff;
 }

@@ -127,7 +127,10 @@ impl Command {
             Command::Right => ("cuộn phải", "scroll right"),
             Command::Open => ("mở", "open"),
             Command::Back => ("quay lại", "back"),
-            Command::FocusNext => ("đổi khung", "switch pane"),
+            Command::FocusNext => (
+                "đổi khung (lịch sử, so sánh, kiểm tra)",
+                "switch pane (history, diff, checks)",
+            ),
             Command::Search => ("tìm", "search"),
             Command::Filter => ("lọc trạng thái", "filter status"),
             Command::Sort => ("sắp xếp", "sort"),

@@ -373,6 +373,9 @@ fn draw_draft(f: &mut Frame<'_>, app: &App, v: &DraftView, area: Rect, theme: &T
             Style::default().fg(theme.dim)
         }
     };
+    let [revs, checks] =
+        Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(revs);
+    draw_checks(f, app, v, checks, theme, focused(Pane::Checks));
     let block = Block::bordered()
         .title(format!(" {} ", app.lang.t(Msg::History)))
         .border_style(focused(Pane::Revisions));
@@ -465,6 +468,73 @@ fn draw_draft(f: &mut Frame<'_>, app: &App, v: &DraftView, area: Rect, theme: &T
     let inner = block.inner(diff);
     f.render_widget(block, diff);
     draw_diff(f, app, v, inner, theme);
+}
+
+fn draw_checks(
+    f: &mut Frame<'_>,
+    app: &App,
+    v: &DraftView,
+    area: Rect,
+    theme: &Theme,
+    border: Style,
+) {
+    use crate::check::Severity;
+    let count = |s: Severity| v.findings.iter().filter(|x| x.severity == s).count();
+    let title = format!(
+        " {} {}✗ {}! {}i ",
+        app.lang.t(Msg::Checks),
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info)
+    );
+    let block = Block::bordered().title(title).border_style(border);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    if v.diff.is_none() {
+        return;
+    }
+    if v.findings.is_empty() {
+        f.render_widget(
+            Line::styled(
+                app.lang.t(Msg::NoFindings),
+                Style::default().fg(theme.approved),
+            ),
+            inner,
+        );
+        return;
+    }
+    let height = inner.height as usize;
+    let offset = list_offset(v.check_sel, height);
+    for (k, finding) in v.findings.iter().enumerate().skip(offset).take(height) {
+        let (sym, style) = match finding.severity {
+            Severity::Error => ("✗", theme.status(Status::Returned)),
+            Severity::Warning => ("!", theme.status(Status::Pending)),
+            Severity::Info => ("i", Style::default().fg(theme.dim)),
+        };
+        let msg = match app.lang {
+            Lang::Vi => &finding.message_vi,
+            Lang::En => &finding.message_en,
+        };
+        let text = truncate(
+            &format!("{}:{} {msg}", finding.line, finding.column),
+            (inner.width as usize).saturating_sub(2),
+        );
+        let mut line = Line::from(vec![
+            Span::styled(format!("{sym} "), style),
+            Span::raw(text),
+        ]);
+        if k == v.check_sel && v.focus == Pane::Checks {
+            line = line.style(
+                Style::default()
+                    .bg(theme.selection)
+                    .add_modifier(Modifier::BOLD),
+            );
+        }
+        f.render_widget(
+            line,
+            Rect::new(inner.x, inner.y + (k - offset) as u16, inner.width, 1),
+        );
+    }
 }
 
 /// Cuts styled runs to the columns [skip, skip + width).

@@ -6,8 +6,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender};
 
+use crate::check::{Finding, check};
 use crate::diff::{DraftDiff, diff_texts};
-use crate::model::{DraftSummary, History};
+use crate::model::{DraftSummary, History, Kind};
 use crate::ops::{self, DecisionRequest};
 use crate::repo::{DraftRepo, DraftStats};
 use crate::sign::SignConfig;
@@ -31,6 +32,8 @@ pub enum Job {
         old: Option<(usize, String)>,
         /// New revision number and blob.
         new: (usize, String),
+        /// The document kind, for the checks.
+        kind: Kind,
     },
     /// Sign and record a decision.
     Decide(Box<DecisionRequest>, Option<String>),
@@ -47,6 +50,12 @@ pub struct SignerInfo {
     pub needs_passphrase: bool,
 }
 
+/// A diff with the findings of the checks on its new side.
+pub type Checked = (Arc<DraftDiff>, Arc<Vec<Finding>>);
+
+/// Computed diffs and checks, by (old blob, new blob).
+pub type Cache = HashMap<(Option<String>, String), Checked>;
+
 /// The drafts, the problems met reading them, and who would sign.
 pub type ListLoad = (Vec<DraftSummary>, Vec<String>, Result<SignerInfo, String>);
 
@@ -59,8 +68,8 @@ pub enum Done {
     Stats(Result<HashMap<String, DraftStats>, String>),
     /// A history.
     History(String, Result<History, String>),
-    /// A diff: (id, old number, new number, diff).
-    Diff(String, Option<usize>, usize, Result<Arc<DraftDiff>, String>),
+    /// A diff: (id, old number, new number, diff and the new side's check findings).
+    Diff(String, Option<usize>, usize, Result<Checked, String>),
     /// A decision was written (commit id) or refused.
     Decided(String, Result<String, String>),
 }
@@ -75,7 +84,7 @@ pub fn spawn(location: PathBuf, jobs: Receiver<Job>, done: Sender<Done>) {
                 return;
             }
         };
-        let mut cache: HashMap<(Option<String>, String), Arc<DraftDiff>> = HashMap::new();
+        let mut cache = Cache::new();
         for job in jobs {
             let out = run(&repo, job, &mut cache);
             if done.send(out).is_err() {
@@ -101,11 +110,7 @@ fn signer_info(repo: &DraftRepo) -> Result<SignerInfo, String> {
 }
 
 /// Does one job (also used directly by tests).
-pub fn run(
-    repo: &DraftRepo,
-    job: Job,
-    cache: &mut HashMap<(Option<String>, String), Arc<DraftDiff>>,
-) -> Done {
+pub fn run(repo: &DraftRepo, job: Job, cache: &mut Cache) -> Done {
     match job {
         Job::List => Done::List(
             repo.list()
@@ -123,7 +128,13 @@ pub fn run(
             let h = repo.history(&id).map_err(|e| e.to_string());
             Done::History(id, h)
         }
-        Job::Diff { id, path, old, new } => {
+        Job::Diff {
+            id,
+            path,
+            old,
+            new,
+            kind,
+        } => {
             let key = (old.as_ref().map(|o| o.1.clone()), new.1.clone());
             let result = match cache.get(&key) {
                 Some(d) => Ok(d.clone()),
@@ -133,7 +144,11 @@ pub fn run(
                         None => String::new(),
                     };
                     let new_text = repo.read_text(&new.1, &path)?;
-                    Ok::<_, crate::repo::Error>(Arc::new(diff_texts(&old_text, &new_text)))
+                    let findings = Arc::new(check(&new_text, kind));
+                    Ok::<_, crate::repo::Error>((
+                        Arc::new(diff_texts(&old_text, &new_text)),
+                        findings,
+                    ))
                 })()
                 .inspect(|d| {
                     cache.insert(key, d.clone());
