@@ -3,6 +3,7 @@
 //! Layers (design.md section 5), each using only those above it:
 //! `model`, `repo`, `sign`, `diff`, `check`, `ops`, `cli`, `tui`.
 
+pub mod audit;
 pub mod check;
 pub mod cli;
 pub mod diff;

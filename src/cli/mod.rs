@@ -105,6 +105,28 @@ pub enum Command {
         #[arg(long = "note", value_name = "LINE:TEXT")]
         notes: Vec<String>,
     },
+    /// Check the approval trail: every decision signed by an approver of the
+    /// parent commit's trust list, on exactly the text decided. Exit 1 on any finding.
+    Audit {
+        /// The introduction commit (default: recorded, else the first that adds the trust list).
+        #[arg(long)]
+        intro: Option<String>,
+        /// Print JSON.
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// Print the trail as CSV.
+        #[arg(long)]
+        csv: bool,
+        /// Do not record this audit's head in the local config.
+        #[arg(long)]
+        no_record: bool,
+    },
+    /// Read or change the trust list (.duyet/trust.toml).
+    Trust {
+        /// What to do.
+        #[command(subcommand)]
+        action: TrustAction,
+    },
     /// Make an ed25519 signing key and print the git config lines to use it.
     Keygen {
         /// Where to write the private key.
@@ -124,6 +146,49 @@ pub enum Command {
     },
     /// Open the review TUI.
     Tui,
+}
+
+/// Trust list subcommands.
+#[derive(Debug, Subcommand)]
+pub enum TrustAction {
+    /// List the members.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a member (or keys and roles to one), in a signed commit.
+    Add {
+        /// Full name.
+        #[arg(long)]
+        name: String,
+        /// E-mail (identifies the member).
+        #[arg(long)]
+        email: String,
+        /// Roles: approver, admin, drafter, clerk (repeatable).
+        #[arg(long = "role", value_name = "ROLE")]
+        roles: Vec<String>,
+        /// An SSH public key, or a file holding one (repeatable).
+        #[arg(long = "ssh", value_name = "KEY|FILE")]
+        ssh: Vec<String>,
+        /// An OpenPGP fingerprint (repeatable).
+        #[arg(long = "openpgp", value_name = "FPR")]
+        openpgp: Vec<String>,
+        /// An x509 certificate fingerprint (repeatable).
+        #[arg(long = "x509", value_name = "FPR")]
+        x509: Vec<String>,
+    },
+    /// Remove a member by e-mail, in a signed commit.
+    Remove {
+        /// The member's e-mail.
+        email: String,
+    },
+    /// Write git's allowed_signers file for the SSH keys in the list.
+    AllowedSigners {
+        /// Where to write it (default: standard output).
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
 }
 
 /// A failure: message for stderr, and the exit code.
@@ -320,6 +385,28 @@ fn run(cli: &Cli, flag: Option<Lang>) -> Result<i32, Failure> {
             notes,
         ),
         Some(Command::Keygen { file, comment }) => keygen(file.clone(), comment),
+        Some(Command::Audit {
+            intro,
+            json: as_json,
+            csv,
+            no_record,
+        }) => {
+            let repo = open(cli)?;
+            let opts = crate::audit::Options {
+                intro: intro.clone(),
+                record: !no_record,
+            };
+            let report = crate::audit::audit(&repo, &opts)?;
+            if *as_json {
+                json(&report)?;
+            } else if *csv {
+                out(&crate::audit::to_csv(&report))?;
+            } else {
+                out(&output::audit(&report, lang, color))?;
+            }
+            Ok(i32::from(!report.clean()))
+        }
+        Some(Command::Trust { action }) => trust(cli, action),
         Some(Command::Demo { dir, no_open }) => {
             let dir = dir.clone().unwrap_or_else(ops::demo::default_dir);
             let repo = ops::demo::create(&dir)?;
@@ -425,4 +512,117 @@ fn keygen(file: Option<PathBuf>, comment: &str) -> Result<i32, Failure> {
     println!("  git config gpg.format ssh");
     println!("  git config user.signingKey {}", path.display());
     Ok(0)
+}
+
+fn signer_for(repo: &DraftRepo) -> Result<(sign::Signer, Option<String>), Failure> {
+    let signer = SignConfig::from_repo(repo)
+        .and_then(|c| c.signer())
+        .map_err(|e| Failure(e.to_string()))?;
+    let pass = if signer.needs_passphrase() {
+        Some(
+            rpassword::prompt_password(format!("Passphrase for {}: ", signer.describe()))
+                .map_err(|e| Failure(format!("cannot read the passphrase: {e}")))?,
+        )
+    } else {
+        None
+    };
+    Ok((signer, pass))
+}
+
+fn trust(cli: &Cli, action: &TrustAction) -> Result<i32, Failure> {
+    use crate::model::trust::{Member, Role};
+    let repo = open(cli)?;
+    let list = repo.trust_list(None)?;
+    match action {
+        TrustAction::List { json: as_json } => {
+            if *as_json {
+                json(&list)
+            } else {
+                out(&toml::to_string(&list).map_err(|e| Failure(e.to_string()))?)
+            }
+        }
+        TrustAction::AllowedSigners { output } => {
+            let text = list.allowed_signers();
+            match output {
+                Some(p) => {
+                    std::fs::write(p, text)
+                        .map_err(|e| Failure(format!("{}: {e}", p.display())))?;
+                    Ok(0)
+                }
+                None => out(&text),
+            }
+        }
+        TrustAction::Add {
+            name,
+            email,
+            roles,
+            ssh,
+            openpgp,
+            x509,
+        } => {
+            let roles = roles
+                .iter()
+                .map(|r| match r.as_str() {
+                    "approver" => Ok(Role::Approver),
+                    "admin" => Ok(Role::Admin),
+                    "drafter" => Ok(Role::Drafter),
+                    "clerk" => Ok(Role::Clerk),
+                    other => Err(Failure(format!(
+                        "unknown role '{other}': use approver, admin, drafter or clerk"
+                    ))),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let ssh = ssh
+                .iter()
+                .map(|k| {
+                    let text = if std::path::Path::new(k).is_file() {
+                        std::fs::read_to_string(k).map_err(|e| Failure(format!("{k}: {e}")))?
+                    } else {
+                        k.clone()
+                    };
+                    ssh_key::PublicKey::from_openssh(text.trim())
+                        .map_err(|e| Failure(format!("'{k}' is not an SSH public key: {e}")))?;
+                    Ok(text.trim().to_string())
+                })
+                .collect::<Result<Vec<_>, Failure>>()?;
+            let member = Member {
+                name: name.clone(),
+                email: email.clone(),
+                roles,
+                ssh,
+                openpgp: openpgp.clone(),
+                x509: x509.clone(),
+            };
+            let new = ops::trust::with_member(&list, member);
+            let (signer, pass) = signer_for(&repo)?;
+            let commit = ops::trust::write_trust(
+                &repo,
+                &new,
+                &format!("Danh sách tin cậy: thêm {name} <{email}>"),
+                &signer,
+                pass.as_deref(),
+            )?;
+            println!("{commit}");
+            Ok(0)
+        }
+        TrustAction::Remove { email } => {
+            let mut new = list.clone();
+            new.members.retain(|m| m.email != *email);
+            if new.members.len() == list.members.len() {
+                return Err(Failure(format!(
+                    "no member with e-mail {email} in the trust list"
+                )));
+            }
+            let (signer, pass) = signer_for(&repo)?;
+            let commit = ops::trust::write_trust(
+                &repo,
+                &new,
+                &format!("Danh sách tin cậy: bỏ {email}"),
+                &signer,
+                pass.as_deref(),
+            )?;
+            println!("{commit}");
+            Ok(0)
+        }
+    }
 }

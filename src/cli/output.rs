@@ -232,3 +232,57 @@ pub fn findings(fs: &[crate::check::Finding], lang: Lang, color: bool) -> String
     }
     s
 }
+
+/// The audit: the trail, then the findings.
+pub fn audit(r: &crate::audit::Report, lang: Lang, color: bool) -> String {
+    let mut s = String::new();
+    let (intro, head, decisions, findings) = match lang {
+        Lang::Vi => ("Giới thiệu", "Đầu nhánh", "Quyết định", "Phát hiện"),
+        Lang::En => ("Introduction", "Head", "Decisions", "Findings"),
+    };
+    s.push_str(&format!(
+        "{intro}: {}\n{head}: {}\n",
+        short(&r.intro),
+        short(&r.head)
+    ));
+    s.push_str(&paint(
+        color,
+        "1",
+        &format!("{decisions} ({})\n", r.trail.len()),
+    ));
+    for e in &r.trail {
+        let mark = if e.verified {
+            paint(color, "32", "✓")
+        } else {
+            paint(color, "31;1", "✗")
+        };
+        s.push_str(&format!(
+            "{mark} {}  {:<9} {}  {:.10}  {} ({})  {}\n",
+            short(&e.commit),
+            e.decision,
+            e.draft,
+            e.revision,
+            e.signer.as_deref().unwrap_or("?"),
+            e.reviewer,
+            e.time
+        ));
+    }
+    s.push_str(&paint(
+        color,
+        "1",
+        &format!("{findings} ({})\n", r.findings.len()),
+    ));
+    for f in &r.findings {
+        s.push_str(&format!(
+            "{} {}: {}\n",
+            paint(color, "31;1", "✗"),
+            short(&f.commit),
+            f.message
+        ));
+    }
+    s
+}
+
+fn short(id: &str) -> &str {
+    &id[..id.len().min(10)]
+}

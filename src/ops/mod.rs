@@ -3,5 +3,6 @@
 
 mod decide;
 pub mod demo;
+pub mod trust;
 
 pub use decide::{DecisionPlan, DecisionRequest, decide, decision_message, plan_decision};

@@ -23,6 +23,9 @@ pub enum Error {
         "HEAD is detached: decisions are recorded on a branch; run `git switch <branch>` first"
     )]
     DetachedHead,
+    /// No commit by that name.
+    #[error("no commit '{0}' in this repository")]
+    NoSuchCommit(String),
     /// No draft has this id at HEAD.
     #[error("no draft with id '{0}' at HEAD: `duyet list --status all` shows the ids")]
     NoSuchDraft(String),

@@ -2,12 +2,14 @@
 //! history, and write commits (unsigned revisions and signed decisions).
 
 mod error;
+mod facts;
 mod history;
 mod list;
 mod stats;
 mod write;
 
 pub use error::{Error, Result, malformed};
+pub use facts::CommitFacts;
 pub use list::Listing;
 pub use stats::DraftStats;
 pub use write::{Author, Edit, PreparedCommit};
@@ -167,6 +169,11 @@ pub(crate) fn blob_text(blob: &git2::Blob<'_>, path: &str) -> Result<String> {
         blob: blob.id().to_string(),
         offset: e.utf8_error().valid_up_to(),
     })
+}
+
+/// Parses TOML text of the file `path`, naming it and the line in errors.
+pub fn parse_toml_text<T: serde::de::DeserializeOwned>(path: &str, text: &str) -> Result<T> {
+    parse_toml(path, text)
 }
 
 /// Parses a TOML file read from the repository, naming it in errors.

@@ -1,0 +1,588 @@
+//! Replaying history against the trust rule (design.md section 4), after
+//! GNU Guix's channel authentication: each commit that changes a review.toml
+//! or the trust list is judged by the trust list of its parent.
+//!
+//! Merge commits: every commit on either side is judged by its own parent,
+//! so each side's trust list judges what comes from that side. The merge
+//! itself may not bring a review.toml or trust.toml that none of its parents
+//! has: such content would enter unjudged, and is reported.
+
+mod trailers;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+pub use trailers::parse_trailers;
+
+use crate::model::trust::{Role, SignerKey, TrustList};
+use crate::model::{Decision, Review};
+use crate::repo::{CommitFacts, DraftRepo, Error, Result, TRUST_PATH, parse_toml_text};
+use crate::sign::{SignError, Verifier};
+
+/// Local config keys where the last successful audit is recorded.
+pub const INTRO_KEY: &str = "duyet.audit.intro";
+/// See [`INTRO_KEY`].
+pub const HEAD_KEY: &str = "duyet.audit.head";
+
+/// What is wrong with a commit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum Problem {
+    /// No introduction: no commit adds the trust list.
+    NoIntroduction,
+    /// A protected change without a signature.
+    Unsigned,
+    /// The signature does not verify.
+    BadSignature {
+        /// Why.
+        reason: String,
+    },
+    /// The key is not in the parent's trust list.
+    UnknownKey {
+        /// The key.
+        key: String,
+    },
+    /// The signer lacks the role.
+    NotAuthorized {
+        /// Who signed.
+        name: String,
+        /// The role needed.
+        role: String,
+    },
+    /// A decision commit that changes other files too.
+    ExtraFiles {
+        /// The other files.
+        files: Vec<String>,
+    },
+    /// Trailers and review.toml disagree.
+    TrailerMismatch {
+        /// What differs.
+        detail: String,
+    },
+    /// The decided revision is not the draft's text in that commit.
+    RevisionNotInTree {
+        /// The Revision.
+        revision: String,
+        /// draft.md's blob in the tree.
+        actual: String,
+    },
+    /// A review.toml or trust.toml that cannot be read.
+    Malformed {
+        /// The error.
+        detail: String,
+    },
+    /// A merge that brings protected content none of its parents has.
+    MergeIntroduces {
+        /// The paths.
+        files: Vec<String>,
+    },
+    /// The recorded audit head is no longer in history.
+    HistoryRewritten {
+        /// The recorded head.
+        recorded: String,
+        /// The current head.
+        head: String,
+    },
+}
+
+/// One finding: the commit and what is wrong, in plain words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// The commit.
+    pub commit: String,
+    /// What is wrong.
+    pub problem: Problem,
+    /// A plain explanation.
+    pub message: String,
+}
+
+/// One decision in the trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TrailEntry {
+    /// The decision commit.
+    pub commit: String,
+    /// The draft.
+    pub draft: String,
+    /// Decided revision (blob id).
+    pub revision: String,
+    /// approved / returned.
+    pub decision: String,
+    /// Reviewer named in review.toml.
+    pub reviewer: String,
+    /// Who signed, per the parent's trust list.
+    pub signer: Option<String>,
+    /// The signing key.
+    pub key: Option<String>,
+    /// review.toml's time.
+    pub time: String,
+    /// Whether the commit has no finding.
+    pub verified: bool,
+}
+
+/// The audit's result.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// The introduction commit.
+    pub intro: String,
+    /// The head audited.
+    pub head: String,
+    /// Commits judged.
+    pub commits: usize,
+    /// Every decision.
+    pub trail: Vec<TrailEntry>,
+    /// Every finding.
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    /// Whether there is nothing to report.
+    pub fn clean(&self) -> bool {
+        self.findings.is_empty()
+    }
+}
+
+fn explain(p: &Problem) -> String {
+    match p {
+        Problem::NoIntroduction => {
+            "no commit adds .duyet/trust.toml: there is nothing to trust; pass --intro COMMIT"
+                .into()
+        }
+        Problem::Unsigned => "changes a review.toml or the trust list but is not signed".into(),
+        Problem::BadSignature { reason } => format!("the signature does not verify: {reason}"),
+        Problem::UnknownKey { key } => {
+            format!("signed with a key that is not in its parent's trust list: {key}")
+        }
+        Problem::NotAuthorized { name, role } => {
+            format!("signed by {name}, who is not an {role} in its parent's trust list")
+        }
+        Problem::ExtraFiles { files } => {
+            format!("a decision commit that also changes {}", files.join(", "))
+        }
+        Problem::TrailerMismatch { detail } => {
+            format!("the trailers disagree with review.toml: {detail}")
+        }
+        Problem::RevisionNotInTree { revision, actual } => {
+            format!(
+                "Revision {revision} is not the draft's text in this commit (draft.md is {actual})"
+            )
+        }
+        Problem::Malformed { detail } => format!("cannot be read: {detail}"),
+        Problem::MergeIntroduces { files } => {
+            format!(
+                "a merge that brings {} with content none of its parents has",
+                files.join(", ")
+            )
+        }
+        Problem::HistoryRewritten { recorded, head } => format!(
+            "history was rewritten: the head of the last audit, {recorded}, is not an ancestor of the current head {head}"
+        ),
+    }
+}
+
+fn finding(commit: &str, problem: Problem) -> Finding {
+    Finding {
+        commit: commit.to_string(),
+        message: explain(&problem),
+        problem,
+    }
+}
+
+fn is_review(path: &str) -> bool {
+    let parts: Vec<&str> = path.split('/').collect();
+    parts.len() == 4 && parts[0] == "drafts" && parts[3] == "review.toml"
+}
+
+/// What a signature check found.
+type Verdict = std::result::Result<SignerKey, SignError>;
+
+/// Verifies many signatures on all cores (SSH in-process; others by program).
+fn verify_all(
+    verifier: &Verifier,
+    items: &[(usize, &(String, Vec<u8>))],
+) -> HashMap<usize, Verdict> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .max(1);
+    let chunk = items.len().div_ceil(threads).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(move || {
+                    part.iter()
+                        .map(|(i, (sig, data))| (*i, verifier.verify(sig, data)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// Options of an audit.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The introduction commit (default: recorded, else the first that adds trust.toml).
+    pub intro: Option<String>,
+    /// Record intro and head in local config after a clean audit.
+    pub record: bool,
+}
+
+struct Judge<'r> {
+    repo: &'r DraftRepo,
+    trust: HashMap<String, Arc<TrustList>>,
+}
+
+impl Judge<'_> {
+    /// The trust list at `commit` (cached by blob id).
+    fn trust_at(&mut self, commit: &str) -> std::result::Result<Arc<TrustList>, String> {
+        let Some((blob, text)) = self
+            .repo
+            .file_at(commit, TRUST_PATH)
+            .map_err(|e| e.to_string())?
+        else {
+            return Ok(Arc::new(TrustList::default()));
+        };
+        if let Some(t) = self.trust.get(&blob) {
+            return Ok(t.clone());
+        }
+        let list: TrustList = parse_toml_text(TRUST_PATH, &text).map_err(|e| e.to_string())?;
+        let list = Arc::new(list);
+        self.trust.insert(blob, list.clone());
+        Ok(list)
+    }
+}
+
+/// Replays history from the introduction to HEAD and judges every commit.
+pub fn audit(repo: &DraftRepo, opts: &Options) -> Result<Report> {
+    let head = repo.head_id()?;
+    let mut report = Report {
+        head: head.clone(),
+        ..Report::default()
+    };
+    if let Some(recorded) = repo.local_config(HEAD_KEY)
+        && !(repo.has_commit(&recorded) && repo.is_ancestor(&recorded, &head)?)
+    {
+        report.findings.push(finding(
+            &head,
+            Problem::HistoryRewritten {
+                recorded,
+                head: head.clone(),
+            },
+        ));
+    }
+    let intro = match &opts.intro {
+        Some(i) => Some(repo.resolve_commit(i)?),
+        None => match repo.local_config(INTRO_KEY).filter(|i| repo.has_commit(i)) {
+            Some(i) => Some(i),
+            None => repo.first_adding(TRUST_PATH)?,
+        },
+    };
+    let Some(intro) = intro else {
+        report
+            .findings
+            .push(finding(&head, Problem::NoIntroduction));
+        return Ok(report);
+    };
+    report.intro = intro.clone();
+    let verifier = Verifier::from_repo(repo);
+    let mut judge = Judge {
+        repo,
+        trust: HashMap::new(),
+    };
+
+    // The introduction: its own trust list must name its signer as admin.
+    let mut facts = vec![repo.commit_facts(&intro)?];
+    for id in repo.commits_since(Some(&intro))? {
+        let f = repo.commit_facts(&id)?;
+        let protected = f
+            .changes
+            .iter()
+            .flatten()
+            .any(|p| is_review(p) || p == TRUST_PATH);
+        if protected || f.parents.len() > 1 {
+            facts.push(f);
+        }
+        report.commits += 1;
+    }
+    let to_verify: Vec<(usize, &(String, Vec<u8>))> = facts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| f.signature.as_ref().map(|s| (i, s)))
+        .collect();
+    let verdicts = verify_all(&verifier, &to_verify);
+
+    for (i, f) in facts.iter().enumerate() {
+        let is_intro = i == 0;
+        if f.parents.len() > 1 {
+            judge_merge(repo, f, &mut report)?;
+            continue;
+        }
+        let changed: Vec<&String> = f.changes.iter().flatten().collect();
+        let reviews: Vec<&String> = changed.iter().copied().filter(|p| is_review(p)).collect();
+        let trust_changed = changed.iter().any(|p| *p == TRUST_PATH);
+        if reviews.is_empty() && !trust_changed && !is_intro {
+            continue;
+        }
+        let before = report.findings.len();
+        // Who signed, judged by the parent's list (the intro by its own).
+        let list_at = if is_intro {
+            Some(f.id.clone())
+        } else {
+            f.parents.first().cloned()
+        };
+        let list = match list_at {
+            Some(c) => match judge.trust_at(&c) {
+                Ok(l) => l,
+                Err(e) => {
+                    report
+                        .findings
+                        .push(finding(&f.id, Problem::Malformed { detail: e }));
+                    continue;
+                }
+            },
+            None => Arc::new(TrustList::default()),
+        };
+        let mut signer = None;
+        let mut key_text = None;
+        match (&f.signature, verdicts.get(&i)) {
+            (None, _) => report.findings.push(finding(&f.id, Problem::Unsigned)),
+            (Some(_), Some(Err(e))) => report.findings.push(finding(
+                &f.id,
+                Problem::BadSignature {
+                    reason: e.to_string(),
+                },
+            )),
+            (Some(_), Some(Ok(key))) => {
+                let text = match key {
+                    SignerKey::Ssh(k) | SignerKey::OpenPgp(k) | SignerKey::X509(k) => k.clone(),
+                };
+                key_text = Some(text.clone());
+                match list.member_for(key) {
+                    None => report
+                        .findings
+                        .push(finding(&f.id, Problem::UnknownKey { key: text })),
+                    Some(m) => {
+                        signer = Some(m.name.clone());
+                        let needs: Vec<(Role, &str)> = [
+                            (!reviews.is_empty()).then_some((Role::Approver, "approver")),
+                            (trust_changed || is_intro).then_some((Role::Admin, "admin")),
+                        ]
+                        .into_iter()
+                        .flatten()
+                        .collect();
+                        for (role, name) in needs {
+                            if !m.has(role) {
+                                report.findings.push(finding(
+                                    &f.id,
+                                    Problem::NotAuthorized {
+                                        name: m.name.clone(),
+                                        role: name.to_string(),
+                                    },
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+            (Some(_), None) => report.findings.push(finding(&f.id, Problem::Unsigned)),
+        }
+        if !reviews.is_empty() {
+            let others: Vec<String> = changed
+                .iter()
+                .filter(|p| !is_review(p))
+                .map(|p| p.to_string())
+                .collect();
+            if reviews.len() > 1 || !others.is_empty() {
+                let mut files = others;
+                files.extend(reviews.iter().skip(1).map(|p| p.to_string()));
+                report
+                    .findings
+                    .push(finding(&f.id, Problem::ExtraFiles { files }));
+            }
+            for path in &reviews {
+                judge_decision(
+                    repo,
+                    f,
+                    path,
+                    &mut report,
+                    signer.clone(),
+                    key_text.clone(),
+                    before,
+                )?;
+            }
+        }
+    }
+    if opts.record && report.clean() {
+        repo.set_local_config(INTRO_KEY, &intro)?;
+        repo.set_local_config(HEAD_KEY, &head)?;
+    }
+    Ok(report)
+}
+
+fn judge_merge(repo: &DraftRepo, f: &CommitFacts, report: &mut Report) -> Result<()> {
+    let mut bad = Vec::new();
+    let mut paths: Vec<&String> = f
+        .changes
+        .iter()
+        .flatten()
+        .filter(|p| is_review(p) || *p == TRUST_PATH)
+        .collect();
+    paths.sort();
+    paths.dedup();
+    for p in paths {
+        let here = repo.blob_at(&f.id, p)?;
+        let mut known = false;
+        for parent in &f.parents {
+            known |= repo.blob_at(parent, p)? == here;
+        }
+        if !known {
+            bad.push(p.clone());
+        }
+    }
+    if !bad.is_empty() {
+        report
+            .findings
+            .push(finding(&f.id, Problem::MergeIntroduces { files: bad }));
+    }
+    Ok(())
+}
+
+fn judge_decision(
+    repo: &DraftRepo,
+    f: &CommitFacts,
+    path: &str,
+    report: &mut Report,
+    signer: Option<String>,
+    key: Option<String>,
+    before: usize,
+) -> Result<()> {
+    let folder = path.trim_end_matches("/review.toml");
+    let id = folder.rsplit('/').next().unwrap_or("").to_string();
+    let review = match repo.file_at(&f.id, path) {
+        Ok(Some((_, text))) => match parse_toml_text::<Review>(path, &text) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                report.findings.push(finding(
+                    &f.id,
+                    Problem::Malformed {
+                        detail: e.to_string(),
+                    },
+                ));
+                None
+            }
+        },
+        Ok(None) => None,
+        Err(e) => {
+            report.findings.push(finding(
+                &f.id,
+                Problem::Malformed {
+                    detail: e.to_string(),
+                },
+            ));
+            None
+        }
+    };
+    let Some(review) = review else {
+        return Ok(());
+    };
+    let trailers = parse_trailers(&f.message);
+    let get = |k: &str| {
+        trailers
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    };
+    let mut diffs = Vec::new();
+    if get("Draft") != Some(id.as_str()) {
+        diffs.push(format!("Draft is {:?}, the folder is {id}", get("Draft")));
+    }
+    if get("Decision").and_then(Decision::parse) != Some(review.decision) {
+        diffs.push(format!(
+            "Decision is {:?}, review.toml says {}",
+            get("Decision"),
+            review.decision.key()
+        ));
+    }
+    if get("Revision") != Some(review.revision.as_str()) {
+        diffs.push(format!(
+            "Revision is {:?}, review.toml says {}",
+            get("Revision"),
+            review.revision
+        ));
+    }
+    if !diffs.is_empty() {
+        report.findings.push(finding(
+            &f.id,
+            Problem::TrailerMismatch {
+                detail: diffs.join("; "),
+            },
+        ));
+    }
+    let actual = repo
+        .blob_at(&f.id, &format!("{folder}/draft.md"))?
+        .unwrap_or_default();
+    if actual != review.revision {
+        report.findings.push(finding(
+            &f.id,
+            Problem::RevisionNotInTree {
+                revision: review.revision.clone(),
+                actual,
+            },
+        ));
+    }
+    let verified = !report.findings[before..].iter().any(|x| x.commit == f.id);
+    report.trail.push(TrailEntry {
+        commit: f.id.clone(),
+        draft: id,
+        revision: review.revision,
+        decision: review.decision.key().to_string(),
+        reviewer: review.reviewer,
+        signer,
+        key,
+        time: review.time,
+        verified,
+    });
+    Ok(())
+}
+
+/// The trail as CSV (RFC 4180 quoting).
+pub fn to_csv(report: &Report) -> String {
+    let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let mut out =
+        String::from("commit,draft,revision,decision,reviewer,signer,key,time,verified,findings\n");
+    for e in &report.trail {
+        let findings: Vec<&str> = report
+            .findings
+            .iter()
+            .filter(|f| f.commit == e.commit)
+            .map(|f| f.message.as_str())
+            .collect();
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{},{}\n",
+            e.commit,
+            q(&e.draft),
+            e.revision,
+            e.decision,
+            q(&e.reviewer),
+            q(e.signer.as_deref().unwrap_or("")),
+            q(e.key.as_deref().unwrap_or("")),
+            q(&e.time),
+            e.verified,
+            q(&findings.join("; "))
+        ));
+    }
+    out
+}
+
+impl From<SignError> for Error {
+    fn from(e: SignError) -> Self {
+        Error::Sign(e.to_string())
+    }
+}

@@ -1,0 +1,485 @@
+//! Issue 5: the trust rule and the audit, attacked. Each case is built with
+//! real keys and real commits and must be found by its own finding.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::*;
+use duyet::audit::{Options, Problem, audit};
+use duyet::model::Status;
+use duyet::repo::{Author, DraftRepo, Edit};
+
+const TEXT: &str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\nNội dung.\n";
+
+struct Office {
+    _t: tempfile::TempDir,
+    dir: PathBuf,
+    keys: PathBuf,
+}
+
+fn keygen(dir: &Path, name: &str) -> PathBuf {
+    let key = dir.join(name);
+    let out = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
+        .arg(&key)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    key
+}
+
+impl Office {
+    /// Hà (approver, admin) introduces the trust list; draft "x" exists.
+    fn new() -> Office {
+        let t = tmp();
+        let dir = t.path().join("r");
+        let keys = t.path().join("keys");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::create_dir_all(&keys).unwrap();
+        init_repo(&dir);
+        add_draft(&dir, "x", TEXT);
+        for who in ["ha", "minh", "lan", "mallory"] {
+            keygen(&keys, who);
+        }
+        git(&dir, &["config", "gpg.format", "ssh"]);
+        let o = Office { _t: t, dir, keys };
+        o.as_("ha");
+        o.ok(&[
+            "trust",
+            "add",
+            "--name",
+            "Trần Thu Hà",
+            "--email",
+            "ha@example.vn",
+            "--role",
+            "approver",
+            "--role",
+            "admin",
+            "--ssh",
+            &o.pubkey("ha"),
+        ]);
+        o
+    }
+
+    fn pubkey(&self, who: &str) -> String {
+        self.keys.join(format!("{who}.pub")).display().to_string()
+    }
+
+    /// Makes `who` the one who signs.
+    fn as_(&self, who: &str) {
+        git(
+            &self.dir,
+            &[
+                "config",
+                "user.signingKey",
+                self.keys.join(who).to_str().unwrap(),
+            ],
+        );
+        git(&self.dir, &["config", "user.name", who]);
+        git(
+            &self.dir,
+            &["config", "user.email", &format!("{who}@example.vn")],
+        );
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = duyet(&self.dir, args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        stdout(&out).trim().to_string()
+    }
+
+    fn repo(&self) -> DraftRepo {
+        DraftRepo::open(Some(&self.dir)).unwrap()
+    }
+
+    fn audit(&self) -> duyet::audit::Report {
+        audit(
+            &self.repo(),
+            &Options {
+                intro: None,
+                record: true,
+            },
+        )
+        .unwrap()
+    }
+
+    fn blob(&self) -> String {
+        blob_at_head(&self.dir, "drafts/2024/x/draft.md")
+    }
+
+    /// A commit signed by the current key with exactly these edits.
+    fn signed_commit(&self, edits: &[Edit], message: &str) -> String {
+        let repo = self.repo();
+        let author = Author {
+            name: "ha".into(),
+            email: "ha@example.vn".into(),
+            time: None,
+        };
+        let plan = repo.prepare_commit(edits, message, &author).unwrap();
+        let signer = duyet::sign::SignConfig::from_repo(&repo)
+            .unwrap()
+            .signer()
+            .unwrap();
+        let sig = signer.sign(plan.buffer.as_bytes(), None).unwrap();
+        repo.finish_commit(&plan, Some(&sig)).unwrap()
+    }
+}
+
+fn review_toml(decision: &str, revision: &str) -> Vec<u8> {
+    format!("decision = \"{decision}\"\nrevision = \"{revision}\"\nreviewer = \"ha\"\ntime = \"2024-02-06T09:00:00+07:00\"\n").into_bytes()
+}
+
+fn message(decision: &str, revision: &str) -> String {
+    format!("Duyệt: x\n\nDraft: x\nDecision: {decision}\nRevision: {revision}\n")
+}
+
+/// The one finding's problem, at the head commit.
+fn only_finding(o: &Office) -> Problem {
+    let r = o.audit();
+    assert_eq!(r.findings.len(), 1, "{:#?}", r.findings);
+    assert_eq!(
+        r.findings[0].commit,
+        git(&o.dir, &["rev-parse", "HEAD"]).trim()
+    );
+    r.findings[0].problem.clone()
+}
+
+fn stock_verify(o: &Office) -> bool {
+    let signers = o.dir.join("../allowed");
+    let out = duyet(
+        &o.dir,
+        &[
+            "trust",
+            "allowed-signers",
+            "--output",
+            signers.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success());
+    git_out(
+        &o.dir,
+        &[
+            "-c",
+            &format!("gpg.ssh.allowedSignersFile={}", signers.display()),
+            "verify-commit",
+            "HEAD",
+        ],
+    )
+    .status
+    .success()
+}
+
+#[test]
+fn a_clean_history_has_no_finding_and_the_cli_says_so() {
+    let o = Office::new();
+    o.ok(&["approve", "x", "-m", "Đồng ý."]);
+    assert!(stock_verify(&o));
+    let out = duyet(&o.dir, &["audit", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["trail"][0]["signer"], "Trần Thu Hà");
+    assert_eq!(v["trail"][0]["verified"], true);
+    let csv = stdout(&duyet(&o.dir, &["audit", "--csv"]));
+    assert!(csv.starts_with("commit,draft,revision,decision"), "{csv}");
+    assert_eq!(csv.lines().count(), 2);
+    // The audit recorded where it stopped, like `guix git authenticate`.
+    assert!(!git(&o.dir, &["config", "duyet.audit.head"]).is_empty());
+}
+
+#[test]
+fn attack_1_unsigned_commit_changes_a_review() {
+    let o = Office::new();
+    write(
+        &o.dir,
+        "drafts/2024/x/review.toml",
+        review_toml("approved", &o.blob()),
+    );
+    git(&o.dir, &["add", "-A"]);
+    git(&o.dir, &["commit", "-qm", &message("approved", &o.blob())]);
+    assert_eq!(only_finding(&o), Problem::Unsigned);
+    assert!(!stock_verify(&o));
+}
+
+#[test]
+fn attack_2_key_not_in_the_trust_list() {
+    let o = Office::new();
+    o.as_("mallory");
+    o.ok(&["approve", "x"]);
+    assert!(matches!(only_finding(&o), Problem::UnknownKey { .. }));
+}
+
+#[test]
+fn attack_3_member_without_the_approver_role() {
+    let o = Office::new();
+    o.ok(&[
+        "trust",
+        "add",
+        "--name",
+        "Lan",
+        "--email",
+        "lan@example.vn",
+        "--role",
+        "drafter",
+        "--ssh",
+        &o.pubkey("lan"),
+    ]);
+    o.as_("lan");
+    o.ok(&["approve", "x"]);
+    match only_finding(&o) {
+        Problem::NotAuthorized { name, role } => {
+            assert_eq!((name.as_str(), role.as_str()), ("Lan", "approver"))
+        }
+        p => panic!("{p:?}"),
+    }
+}
+
+#[test]
+fn attack_4_signature_copied_from_another_commit() {
+    let o = Office::new();
+    let good = o.ok(&["approve", "x"]);
+    let repo = o.repo();
+    let (sig, _) = repo.commit_signature(&good).unwrap().unwrap();
+    let edits = [Edit::Put {
+        path: "drafts/2024/x/review.toml".into(),
+        content: review_toml("returned", &o.blob()),
+    }];
+    let author = Author {
+        name: "ha".into(),
+        email: "ha@example.vn".into(),
+        time: None,
+    };
+    let plan = repo
+        .prepare_commit(&edits, &message("returned", &o.blob()), &author)
+        .unwrap();
+    repo.finish_commit(&plan, Some(&sig)).unwrap();
+    assert!(matches!(only_finding(&o), Problem::BadSignature { .. }));
+    assert!(!stock_verify(&o));
+}
+
+#[test]
+fn attack_5_content_altered_after_signing() {
+    let o = Office::new();
+    let good = o.ok(&["approve", "x", "-m", "Đồng ý."]);
+    let raw = git(&o.dir, &["cat-file", "commit", &good]);
+    let forged = raw.replace("Đồng ý.", "Đồng ý, kèm phụ lục.");
+    let mut p = Command::new("git")
+        .current_dir(&o.dir)
+        .args(["hash-object", "-t", "commit", "-w", "--stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    p.stdin
+        .take()
+        .unwrap()
+        .write_all(forged.as_bytes())
+        .unwrap();
+    let id = String::from_utf8(p.wait_with_output().unwrap().stdout).unwrap();
+    git(&o.dir, &["update-ref", "refs/heads/main", id.trim(), &good]);
+    assert!(matches!(only_finding(&o), Problem::BadSignature { .. }));
+    assert!(!stock_verify(&o));
+}
+
+#[test]
+fn attack_6_decision_that_also_edits_the_draft() {
+    let o = Office::new();
+    let new_text = format!("{TEXT}Thêm một dòng.\n");
+    let blob = {
+        let out = Command::new("git")
+            .current_dir(&o.dir)
+            .args(["hash-object", "--stdin"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut c| {
+                use std::io::Write;
+                c.stdin.take().unwrap().write_all(new_text.as_bytes())?;
+                c.wait_with_output()
+            })
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    o.signed_commit(
+        &[
+            Edit::Put {
+                path: "drafts/2024/x/draft.md".into(),
+                content: new_text.into_bytes(),
+            },
+            Edit::Put {
+                path: "drafts/2024/x/review.toml".into(),
+                content: review_toml("approved", &blob),
+            },
+        ],
+        &message("approved", &blob),
+    );
+    match only_finding(&o) {
+        Problem::ExtraFiles { files } => assert_eq!(files, ["drafts/2024/x/draft.md"]),
+        p => panic!("{p:?}"),
+    }
+}
+
+#[test]
+fn attack_7_revision_that_is_not_in_the_tree() {
+    let o = Office::new();
+    let other = "0123456789abcdef0123456789abcdef01234567";
+    o.signed_commit(
+        &[Edit::Put {
+            path: "drafts/2024/x/review.toml".into(),
+            content: review_toml("approved", other),
+        }],
+        &message("approved", other),
+    );
+    assert!(matches!(
+        only_finding(&o),
+        Problem::RevisionNotInTree { .. }
+    ));
+    // and trailers that disagree with review.toml
+    o.signed_commit(
+        &[Edit::Put {
+            path: "drafts/2024/x/review.toml".into(),
+            content: review_toml("approved", &o.blob()),
+        }],
+        &message("returned", &o.blob()),
+    );
+    let r = o.audit();
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| matches!(f.problem, Problem::TrailerMismatch { .. })),
+        "{:#?}",
+        r.findings
+    );
+}
+
+#[test]
+fn attack_8_trust_list_changed_by_a_non_admin() {
+    let o = Office::new();
+    o.ok(&[
+        "trust",
+        "add",
+        "--name",
+        "Minh",
+        "--email",
+        "minh@example.vn",
+        "--role",
+        "approver",
+        "--ssh",
+        &o.pubkey("minh"),
+    ]);
+    o.as_("minh");
+    o.ok(&[
+        "trust",
+        "add",
+        "--name",
+        "Mallory",
+        "--email",
+        "m@example.vn",
+        "--role",
+        "approver",
+        "--ssh",
+        &o.pubkey("mallory"),
+    ]);
+    match only_finding(&o) {
+        Problem::NotAuthorized { role, .. } => assert_eq!(role, "admin"),
+        p => panic!("{p:?}"),
+    }
+}
+
+#[test]
+fn attack_9_history_rewritten_after_an_audit() {
+    let o = Office::new();
+    o.ok(&["approve", "x"]);
+    let audited = git(&o.dir, &["rev-parse", "HEAD"]).trim().to_string();
+    assert!(o.audit().clean());
+    git(&o.dir, &["reset", "-q", "--hard", "HEAD~1"]);
+    git(
+        &o.dir,
+        &["commit", "-q", "--allow-empty", "-m", "other history"],
+    );
+    let r = o.audit();
+    let head = git(&o.dir, &["rev-parse", "HEAD"]).trim().to_string();
+    assert_eq!(r.findings.len(), 1, "{:#?}", r.findings);
+    assert_eq!(
+        r.findings[0].problem,
+        Problem::HistoryRewritten {
+            recorded: audited.clone(),
+            head: head.clone()
+        }
+    );
+    assert!(r.findings[0].message.contains(&audited) && r.findings[0].message.contains(&head));
+    assert_eq!(duyet(&o.dir, &["audit"]).status.code(), Some(1));
+}
+
+#[test]
+fn case_10_approval_then_change_is_no_finding_but_shows_in_status() {
+    let o = Office::new();
+    o.ok(&["approve", "x"]);
+    write(
+        &o.dir,
+        "drafts/2024/x/draft.md",
+        format!("{TEXT}Sửa sau khi duyệt.\n"),
+    );
+    git(&o.dir, &["commit", "-qam", "sửa"]);
+    assert!(o.audit().clean());
+    let d = o.repo().draft("x").unwrap();
+    assert_eq!(d.status, Status::ChangedAfterApproval);
+}
+
+#[test]
+fn merges_are_judged_side_by_side() {
+    let o = Office::new();
+    git(&o.dir, &["checkout", "-qb", "side"]);
+    o.ok(&["approve", "x"]);
+    git(&o.dir, &["checkout", "-q", "main"]);
+    add_draft(&o.dir, "y", TEXT);
+    git(&o.dir, &["merge", "-q", "--no-edit", "side"]);
+    assert!(o.audit().clean(), "{:#?}", o.audit().findings);
+    // A merge that brings a review.toml neither side has.
+    git(&o.dir, &["checkout", "-qb", "side2", "HEAD~1"]);
+    git(&o.dir, &["commit", "-q", "--allow-empty", "-m", "side2"]);
+    git(&o.dir, &["checkout", "-q", "main"]);
+    git(&o.dir, &["merge", "-q", "--no-commit", "side2"]);
+    write(
+        &o.dir,
+        "drafts/2024/y/review.toml",
+        review_toml("approved", &blob_at_head(&o.dir, "drafts/2024/y/draft.md")),
+    );
+    git(&o.dir, &["add", "-A"]);
+    git(&o.dir, &["commit", "-qm", "merge with a smuggled approval"]);
+    assert!(matches!(only_finding(&o), Problem::MergeIntroduces { .. }));
+}
+
+#[test]
+fn a_generated_history_of_1000_decisions_is_clean() {
+    let o = Office::new();
+    let repo = o.repo();
+    let signer = duyet::sign::SignConfig::from_repo(&repo)
+        .unwrap()
+        .signer()
+        .unwrap();
+    let author = Author {
+        name: "ha".into(),
+        email: "ha@example.vn".into(),
+        time: None,
+    };
+    let blob = o.blob();
+    for i in 0..1000 {
+        let decision = if i % 3 == 0 { "returned" } else { "approved" };
+        let plan = repo
+            .prepare_commit(
+                &[Edit::Put { path: "drafts/2024/x/review.toml".into(), content: format!("decision = \"{decision}\"\nrevision = \"{blob}\"\nreviewer = \"ha\"\ntime = \"{i}\"\n").into_bytes() }],
+                &message(decision, &blob),
+                &author,
+            )
+            .unwrap();
+        let sig = signer.sign(plan.buffer.as_bytes(), None).unwrap();
+        repo.finish_commit(&plan, Some(&sig)).unwrap();
+    }
+    let r = o.audit();
+    assert!(r.clean(), "{:#?}", &r.findings[..r.findings.len().min(3)]);
+    assert_eq!(r.trail.len(), 1000);
+    assert!(r.trail.iter().all(|e| e.verified));
+}
