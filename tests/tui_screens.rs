@@ -195,11 +195,12 @@ fn help_is_generated_from_the_keymap() {
     let mut h = Harness::new(Lang::Vi, (100, 34));
     h.keys("?");
     let s = h.screen();
-    for b in Keymap::default()
-        .bindings
-        .iter()
-        .filter(|b| b.ctx != duyet::tui::keymap::Ctx::Draft)
-    {
+    for b in Keymap::default().bindings.iter().filter(|b| {
+        matches!(
+            b.ctx,
+            duyet::tui::keymap::Ctx::List | duyet::tui::keymap::Ctx::Global
+        )
+    }) {
         assert!(
             s.contains(b.command.describe(Lang::Vi)),
             "{} missing",
@@ -219,6 +220,62 @@ fn decision_dialog_en() {
     h.app
         .update(Action::Paste("Đồng ý,\nchuyển Văn thư.".into()));
     insta::assert_snapshot!(h.screen());
+}
+
+#[test]
+fn audit_screen_and_verified_marks() {
+    let mut h = Harness::new(Lang::En, (110, 20));
+    h.keys("A");
+    let s = h.screen();
+    assert!(s.contains("Approval trail: 4 decisions, 0 findings"), "{s}");
+    assert!(s.contains("No findings"), "{s}");
+    // Enter opens the decision's draft; Esc comes back to the trail.
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.screen, duyet::tui::app::Screen::Draft);
+    let draft = h.screen();
+    assert!(draft.contains("✓ verified"), "{draft}");
+    h.key(KeyCode::Esc);
+    assert_eq!(h.app.screen, duyet::tui::app::Screen::Audit);
+
+    // An approval smuggled in without a signature shows everywhere.
+    let dir = h.repo.location();
+    let blob = blob_at_head(&dir, "drafts/2024/tt-kinh-phi-ha-tang-so/draft.md");
+    write(
+        &dir,
+        "drafts/2024/tt-kinh-phi-ha-tang-so/review.toml",
+        format!(
+            "decision = \"approved\"\nrevision = \"{blob}\"\nreviewer = \"Trần Thu Hà\"\ntime = \"2024-02-06T09:00:00+07:00\"\n"
+        ),
+    );
+    git(&dir, &["add", "-A"]);
+    git(
+        &dir,
+        &[
+            "commit",
+            "-qm",
+            &format!(
+                "Duyệt: x\n\nDraft: tt-kinh-phi-ha-tang-so\nDecision: approved\nRevision: {blob}"
+            ),
+        ],
+    );
+    h.keys("R");
+    let s = h.screen();
+    assert!(s.contains("5 decisions, 1 findings"), "{s}");
+    h.keys("f");
+    let s = h.screen();
+    assert!(
+        s.contains("changes a review.toml or the trust list but is not signed"),
+        "{s}"
+    );
+    insta::assert_snapshot!(s);
+    h.key(KeyCode::Esc);
+    h.keys("f");
+    let list = h.screen();
+    let row = list
+        .lines()
+        .find(|l| l.contains("Về việc đề nghị bổ sung kinh phí"))
+        .unwrap();
+    assert!(row.contains("✗ ✓ approved"), "{row}");
 }
 
 #[test]

@@ -81,6 +81,8 @@ pub enum Screen {
     List,
     /// One draft: revisions and diff.
     Draft,
+    /// The approval trail.
+    Audit,
 }
 
 /// Panes of the draft screen.
@@ -198,6 +200,15 @@ impl LineNotes<'_> {
     }
 }
 
+/// A row of the audit screen.
+#[derive(Debug, Clone, Copy)]
+pub enum AuditRow<'a> {
+    /// A decision of the trail.
+    Decision(&'a crate::audit::TrailEntry),
+    /// A finding on a commit that is not a decision.
+    Finding(&'a crate::audit::Finding),
+}
+
 /// The decision dialog.
 #[derive(Debug, Clone)]
 pub struct DecideDialog {
@@ -283,6 +294,18 @@ pub struct App {
     pub outbox: Vec<Job>,
     /// Whether the list has been loaded once.
     pub loaded: bool,
+    /// The audit, once run.
+    pub audit: Option<Result<Box<crate::audit::Report>, String>>,
+    /// Verified or not, by decision commit.
+    pub verified: HashMap<String, bool>,
+    /// Whether each draft's latest decision verified, by draft id.
+    pub draft_verified: HashMap<String, bool>,
+    /// The audit screen's rows: trail entries then findings.
+    pub audit_sel: usize,
+    /// Show only rows with findings.
+    pub findings_only: bool,
+    /// Where the draft screen goes back to.
+    pub back_to: Screen,
 }
 
 impl App {
@@ -311,8 +334,14 @@ impl App {
             pending: 0,
             message: None,
             quit: false,
-            outbox: vec![Job::List, Job::Stats],
+            outbox: vec![Job::List, Job::Stats, Job::Audit],
             loaded: false,
+            audit: None,
+            verified: HashMap::new(),
+            draft_verified: HashMap::new(),
+            audit_sel: 0,
+            findings_only: false,
+            back_to: Screen::List,
         }
     }
 
@@ -343,6 +372,7 @@ impl App {
         match self.screen {
             Screen::List => Ctx::List,
             Screen::Draft => Ctx::Draft,
+            Screen::Audit => Ctx::Audit,
         }
     }
 
@@ -478,6 +508,26 @@ impl App {
                     Err(e) => v.error = Some(e),
                 }
             }
+            Done::Audit(result) => {
+                self.verified = match &result {
+                    Ok(r) => r
+                        .trail
+                        .iter()
+                        .map(|e| (e.commit.clone(), e.verified))
+                        .collect(),
+                    Err(_) => HashMap::new(),
+                };
+                // The trail is in history order: the last entry per draft wins.
+                self.draft_verified = match &result {
+                    Ok(r) => r
+                        .trail
+                        .iter()
+                        .map(|e| (e.draft.clone(), e.verified))
+                        .collect(),
+                    Err(_) => HashMap::new(),
+                };
+                self.audit = Some(result);
+            }
             Done::Decided(id, result) => match result {
                 Ok(commit) => {
                     if matches!(self.layers.last(), Some(Layer::Decide(_))) {
@@ -487,6 +537,7 @@ impl App {
                     self.message = Some((format!("✓ {id}: {:.10}", commit), false));
                     self.send(Job::List);
                     self.send(Job::Stats);
+                    self.send(Job::Audit);
                     if self.draft.as_ref().is_some_and(|v| v.id == id) {
                         self.send(Job::History(id));
                     }
@@ -686,10 +737,64 @@ impl App {
         self.send(Job::Decide(Box::new(req), pass));
     }
 
+    /// The audit screen's rows, filtered.
+    pub fn audit_rows(&self) -> Vec<AuditRow<'_>> {
+        let Some(Ok(r)) = &self.audit else {
+            return Vec::new();
+        };
+        let mut rows: Vec<AuditRow<'_>> = r
+            .trail
+            .iter()
+            .filter(|e| !self.findings_only || !e.verified)
+            .map(AuditRow::Decision)
+            .collect();
+        let decided: std::collections::HashSet<&str> =
+            r.trail.iter().map(|e| e.commit.as_str()).collect();
+        rows.extend(
+            r.findings
+                .iter()
+                .filter(|f| !decided.contains(f.commit.as_str()) || self.findings_only)
+                .map(AuditRow::Finding),
+        );
+        rows
+    }
+
+    fn open_audit_row(&mut self) {
+        let draft = match self.audit_rows().get(self.audit_sel) {
+            Some(AuditRow::Decision(e)) => e.draft.clone(),
+            Some(AuditRow::Finding(f)) => {
+                let found = match &self.audit {
+                    Some(Ok(r)) => r
+                        .trail
+                        .iter()
+                        .find(|e| e.commit == f.commit)
+                        .map(|e| e.draft.clone()),
+                    _ => None,
+                };
+                match found {
+                    Some(d) => d,
+                    None => return,
+                }
+            }
+            None => return,
+        };
+        let Some(d) = self.drafts.iter().find(|d| d.id == draft).cloned() else {
+            self.message = Some((format!("{draft}: not at HEAD"), true));
+            return;
+        };
+        self.back_to = Screen::Audit;
+        self.open(d);
+    }
+
     fn open_draft(&mut self) {
         let Some(d) = self.selected_draft().cloned() else {
             return;
         };
+        self.back_to = Screen::List;
+        self.open(d);
+    }
+
+    fn open(&mut self, d: DraftSummary) {
         self.screen = Screen::Draft;
         self.draft = Some(DraftView {
             id: d.id.clone(),
@@ -734,6 +839,9 @@ impl App {
     fn move_sel(&mut self, delta: isize) {
         let page = self.page();
         match self.screen {
+            Screen::Audit => {
+                self.audit_sel = step(self.audit_sel, delta, self.audit_rows().len());
+            }
             Screen::List => {
                 self.selected = step(self.selected, delta, self.rows.len());
             }
@@ -798,6 +906,7 @@ impl App {
             Command::Reload => {
                 self.send(Job::List);
                 self.send(Job::Stats);
+                self.send(Job::Audit);
                 if let Some(v) = &self.draft {
                     let id = v.id.clone();
                     self.send(Job::History(id));
@@ -820,10 +929,25 @@ impl App {
             Command::Open => match self.screen {
                 Screen::List => self.open_draft(),
                 Screen::Draft => self.compare_selected(),
+                Screen::Audit => self.open_audit_row(),
             },
             Command::Back => {
-                self.screen = Screen::List;
+                self.screen = match self.screen {
+                    Screen::Draft => self.back_to,
+                    _ => Screen::List,
+                };
                 self.draft = None;
+            }
+            Command::Audit => {
+                self.screen = Screen::Audit;
+                self.draft = None;
+                if self.audit.is_none() {
+                    self.send(Job::Audit);
+                }
+            }
+            Command::FindingsOnly => {
+                self.findings_only = !self.findings_only;
+                self.audit_sel = 0;
             }
             Command::FocusNext => {
                 if let Some(v) = &mut self.draft {

@@ -17,6 +17,8 @@ pub enum Ctx {
     List,
     /// The draft screen (revisions and diff).
     Draft,
+    /// The audit screen.
+    Audit,
 }
 
 /// A command a key can run.
@@ -72,11 +74,15 @@ pub enum Command {
     Note,
     /// Reload from the repository.
     Reload,
+    /// The audit screen.
+    Audit,
+    /// Show only findings.
+    FindingsOnly,
 }
 
 impl Command {
     /// All commands with their config names.
-    pub const NAMES: [(Command, &'static str); 25] = [
+    pub const NAMES: [(Command, &'static str); 27] = [
         (Command::Quit, "quit"),
         (Command::Help, "help"),
         (Command::Up, "up"),
@@ -102,6 +108,8 @@ impl Command {
         (Command::Return, "return"),
         (Command::Note, "note"),
         (Command::Reload, "reload"),
+        (Command::Audit, "audit"),
+        (Command::FindingsOnly, "findings_only"),
     ];
 
     /// The command named `name` in the config file.
@@ -143,6 +151,8 @@ impl Command {
             Command::Return => ("trả lại", "return"),
             Command::Note => ("ghi chú dòng", "note on line"),
             Command::Reload => ("tải lại", "reload"),
+            Command::Audit => ("kiểm tra dấu vết phê duyệt", "audit the approval trail"),
+            Command::FindingsOnly => ("chỉ hiện phát hiện", "findings only"),
         }
     }
 
@@ -199,12 +209,16 @@ impl Default for Keymap {
                 b(Global, &["Home", "g"], Top, false),
                 b(Global, &["End", "G"], Bottom, false),
                 b(Global, &["R"], Reload, false),
+                b(Global, &["A"], Command::Audit, true),
                 b(List, &["Enter"], Open, true),
                 b(List, &["/"], Search, true),
                 b(List, &["f"], Filter, true),
                 b(List, &["s"], Sort, true),
                 b(List, &["a"], Approve, true),
                 b(List, &["r"], Return, true),
+                b(Ctx::Audit, &["Esc", "Backspace"], Back, true),
+                b(Ctx::Audit, &["Enter"], Open, true),
+                b(Ctx::Audit, &["f"], FindingsOnly, true),
                 b(Draft, &["Esc", "Backspace"], Back, true),
                 b(Draft, &["Tab"], FocusNext, true),
                 b(Draft, &["Enter"], Open, false),

@@ -58,6 +58,7 @@ pub fn draw(f: &mut Frame<'_>, app: &App, theme: &Theme) {
     draw_header(f, app, header, theme);
     match (app.screen, &app.draft) {
         (Screen::Draft, Some(v)) => draw_draft(f, app, v, body, theme),
+        (Screen::Audit, _) => draw_audit(f, app, body, theme),
         _ => draw_list(f, app, body, theme),
     }
     draw_bar(f, app, bar, theme);
@@ -209,7 +210,7 @@ fn draw_list(f: &mut Frame<'_>, app: &App, area: Rect, theme: &Theme) {
         .max(10);
     let l = app.lang;
     let head = format!(
-        "{} {} {} {} {} {}",
+        "  {} {} {} {} {} {}",
         pad(l.t(Msg::StatusCol), status_w),
         pad(l.t(Msg::Title), title_w),
         pad(l.t(Msg::Unit), unit_w),
@@ -244,7 +245,9 @@ fn draw_list(f: &mut Frame<'_>, app: &App, area: Rect, theme: &Theme) {
     for (k, &i) in app.rows.iter().enumerate().skip(offset).take(height) {
         let d = &app.drafts[i];
         let (revs, ago) = age(app, &d.id);
+        let (mark, mark_style) = verified_mark(app, d, theme);
         let mut line = Line::from(vec![
+            Span::styled(mark, mark_style),
             Span::styled(
                 pad(
                     &format!("{} {}", d.status.symbol(), l.status(d.status)),
@@ -279,6 +282,158 @@ fn draw_list(f: &mut Frame<'_>, app: &App, area: Rect, theme: &Theme) {
         );
     }
     draw_preview(f, app, preview, theme);
+}
+
+/// "✓" when the draft's latest decision verified in the audit, "✗" when
+/// it did not, " " when there is no decision or no audit yet.
+fn verified_mark(
+    app: &App,
+    d: &crate::model::DraftSummary,
+    theme: &Theme,
+) -> (&'static str, Style) {
+    if d.review.is_none() {
+        return ("  ", Style::default());
+    }
+    match app.draft_verified.get(&d.id) {
+        Some(true) => ("✓ ", Style::default().fg(theme.approved)),
+        Some(false) => (
+            "✗ ",
+            theme.status(Status::Returned).add_modifier(Modifier::BOLD),
+        ),
+        None => ("  ", Style::default()),
+    }
+}
+
+fn draw_audit(f: &mut Frame<'_>, app: &App, area: Rect, theme: &Theme) {
+    use super::app::AuditRow;
+    let l = app.lang;
+    let (title, none) = match l {
+        Lang::Vi => (
+            "Dấu vết phê duyệt",
+            "Không có phát hiện nào: mọi quyết định đều được ký bởi người có quyền, trên đúng văn bản.",
+        ),
+        Lang::En => (
+            "Approval trail",
+            "No findings: every decision is signed by someone entitled to it, on exactly that text.",
+        ),
+    };
+    let report = match &app.audit {
+        None => {
+            f.render_widget(
+                Paragraph::new(l.t(Msg::Loading))
+                    .block(Block::bordered().title(format!(" {title} "))),
+                area,
+            );
+            return;
+        }
+        Some(Err(e)) => {
+            f.render_widget(
+                Paragraph::new(e.clone())
+                    .wrap(Wrap { trim: true })
+                    .block(Block::bordered().title(format!(" {title} "))),
+                area,
+            );
+            return;
+        }
+        Some(Ok(r)) => r,
+    };
+    let block = Block::bordered().title(format!(
+        " {title}: {} {}, {} {} {} ",
+        report.trail.len(),
+        match l {
+            Lang::Vi => "quyết định",
+            Lang::En => "decisions",
+        },
+        report.findings.len(),
+        match l {
+            Lang::Vi => "phát hiện",
+            Lang::En => "findings",
+        },
+        if app.findings_only {
+            match l {
+                Lang::Vi => "(chỉ phát hiện)",
+                Lang::En => "(findings only)",
+            }
+        } else {
+            ""
+        }
+    ));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let mut y = inner.y;
+    if report.clean() {
+        f.render_widget(
+            Line::styled(none, Style::default().fg(theme.approved)),
+            Rect::new(inner.x, y, inner.width, 1),
+        );
+        y += 1;
+    }
+    let rows = app.audit_rows();
+    let height = (inner.y + inner.height).saturating_sub(y + 2) as usize;
+    let offset = list_offset(app.audit_sel, height);
+    for (k, row) in rows.iter().enumerate().skip(offset).take(height) {
+        let mut line = match row {
+            AuditRow::Decision(e) => {
+                let (mark, st) = if e.verified {
+                    ("✓", Style::default().fg(theme.approved))
+                } else {
+                    (
+                        "✗",
+                        theme.status(Status::Returned).add_modifier(Modifier::BOLD),
+                    )
+                };
+                Line::from(vec![
+                    Span::styled(format!("{mark} "), st),
+                    Span::raw(format!(
+                        "{:.10}  {}  {}  {:.10}  {} ",
+                        e.commit,
+                        pad(&e.decision, 9),
+                        pad(&e.draft, 28),
+                        e.revision,
+                        pad(e.signer.as_deref().unwrap_or("?"), 18),
+                    )),
+                    Span::styled(e.time.clone(), Style::default().fg(theme.dim)),
+                ])
+            }
+            AuditRow::Finding(fnd) => Line::from(vec![
+                Span::styled(
+                    "✗ ",
+                    theme.status(Status::Returned).add_modifier(Modifier::BOLD),
+                ),
+                Span::raw(format!("{:.10}  {}", fnd.commit, fnd.message)),
+            ]),
+        };
+        if k == app.audit_sel {
+            line = line.style(
+                Style::default()
+                    .bg(theme.selection)
+                    .add_modifier(Modifier::BOLD),
+            );
+        }
+        f.render_widget(
+            line,
+            Rect::new(inner.x, y + (k - offset) as u16, inner.width, 1),
+        );
+    }
+    // The selected decision's findings, in plain words.
+    if let Some(AuditRow::Decision(e)) = rows.get(app.audit_sel) {
+        let msgs: Vec<&str> = report
+            .findings
+            .iter()
+            .filter(|x| x.commit == e.commit)
+            .map(|x| x.message.as_str())
+            .collect();
+        if !msgs.is_empty() {
+            let r = Rect::new(inner.x, inner.y + inner.height - 1, inner.width, 1);
+            f.render_widget(
+                Line::styled(
+                    truncate(&msgs.join("; "), inner.width as usize),
+                    theme.status(Status::Returned),
+                ),
+                r,
+            );
+        }
+    }
 }
 
 fn draw_preview(f: &mut Frame<'_>, app: &App, area: Rect, theme: &Theme) {
@@ -429,6 +584,21 @@ fn draw_draft(f: &mut Frame<'_>, app: &App, v: &DraftView, area: Rect, theme: &T
                     format!("     {sym} {word} — {}", d.review.reviewer),
                     st,
                 ));
+                let seal = match (app.verified.get(&d.commit), app.lang) {
+                    (Some(true), Lang::Vi) => "✓ đã xác thực chữ ký",
+                    (Some(true), Lang::En) => "✓ verified",
+                    (Some(false), Lang::Vi) => "✗ KHÔNG xác thực được",
+                    (Some(false), Lang::En) => "✗ NOT verified",
+                    (None, _) => "",
+                };
+                if !seal.is_empty() {
+                    let seal_style = if seal.starts_with('✓') {
+                        Style::default().fg(theme.approved)
+                    } else {
+                        theme.status(Status::Returned).add_modifier(Modifier::BOLD)
+                    };
+                    lines.push(Line::styled(format!("       {seal}"), seal_style));
+                }
                 if !d.review.comment.is_empty() {
                     lines.push(Line::styled(
                         format!("       “{}”", d.review.comment),

@@ -37,6 +37,8 @@ pub enum Job {
     },
     /// Sign and record a decision.
     Decide(Box<DecisionRequest>, Option<String>),
+    /// Audit the approval trail.
+    Audit,
 }
 
 /// Who would sign a decision.
@@ -72,6 +74,8 @@ pub enum Done {
     Diff(String, Option<usize>, usize, Result<Checked, String>),
     /// A decision was written (commit id) or refused.
     Decided(String, Result<String, String>),
+    /// The audit's report.
+    Audit(Result<Box<crate::audit::Report>, String>),
 }
 
 /// Starts the worker thread on the repository at `location`.
@@ -157,6 +161,11 @@ pub fn run(repo: &DraftRepo, job: Job, cache: &mut Cache) -> Done {
             };
             Done::Diff(id, old.map(|o| o.0), new.0, result)
         }
+        Job::Audit => Done::Audit(
+            crate::audit::audit(repo, &crate::audit::Options::default())
+                .map(Box::new)
+                .map_err(|e| e.to_string()),
+        ),
         Job::Decide(req, passphrase) => {
             let id = req.id.clone();
             let result = SignConfig::from_repo(repo)
