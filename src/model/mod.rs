@@ -262,7 +262,7 @@ pub struct DraftSummary {
 }
 
 /// A point in time as git records it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Time {
     /// Seconds since the Unix epoch.
     pub seconds: i64,

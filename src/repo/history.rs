@@ -14,8 +14,53 @@ struct Touch {
 }
 
 impl DraftRepo {
-    /// The history of draft `id` (which must exist at HEAD), oldest first.
+    /// The history of draft `id` (which must exist at HEAD), oldest first,
+    /// from the history index.
     pub fn history(&self, id: &str) -> Result<History> {
+        let summary = self.draft(id)?;
+        let touches = self.indexed_touches(id)?;
+        let mut revisions = Vec::new();
+        let mut decisions = Vec::new();
+        let rpath = format!("{}/review.toml", summary.path);
+        for t in touches {
+            if let Some(blob) = &t.draft {
+                revisions.push(Revision {
+                    number: revisions.len() + 1,
+                    blob: blob.clone(),
+                    commit: t.commit.clone(),
+                    author: t.author.clone(),
+                    email: t.email.clone(),
+                    time: t.time,
+                    summary: t.summary.clone(),
+                });
+            }
+            if let Some(r) = &t.review {
+                let text = blob_text(&self.repo.find_blob(Oid::from_str(r)?)?, &rpath)?;
+                let review: Review = parse_toml(&rpath, &text)?;
+                decisions.push(DecisionRecord {
+                    commit: t.commit.clone(),
+                    review,
+                    revision_number: None,
+                    time: t.committed,
+                });
+            }
+        }
+        for d in &mut decisions {
+            d.revision_number = revisions
+                .iter()
+                .find(|r| r.blob == d.review.revision)
+                .map(|r| r.number);
+        }
+        Ok(History {
+            id: id.to_string(),
+            revisions,
+            decisions,
+        })
+    }
+
+    /// The history of draft `id` by walking first-parent history, without
+    /// the index: the reference the index is tested against.
+    pub fn history_walk(&self, id: &str) -> Result<History> {
         let summary = self.draft(id)?;
         let folder = Path::new(&summary.path);
         let mut revisions = Vec::new();

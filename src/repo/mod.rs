@@ -4,12 +4,14 @@
 mod error;
 mod facts;
 mod history;
+mod index;
 mod list;
 mod stats;
 mod write;
 
 pub use error::{Error, Result, malformed};
 pub use facts::CommitFacts;
+pub use index::Touch;
 pub use list::Listing;
 pub use stats::DraftStats;
 pub use write::{Author, Edit, PreparedCommit};
