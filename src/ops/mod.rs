@@ -3,6 +3,7 @@
 
 mod decide;
 pub mod demo;
+pub mod synth;
 pub mod trust;
 
 pub use decide::{DecisionPlan, DecisionRequest, decide, decision_message, plan_decision};

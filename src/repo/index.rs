@@ -65,7 +65,11 @@ impl DraftRepo {
     /// Where the index of draft `id` is kept.
     fn index_file(&self, id: &str) -> PathBuf {
         // ids are slugs; anything else is hex-encoded to stay a plain file name.
-        let safe = if id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.') && !id.starts_with('.') {
+        let safe = if id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+            && !id.starts_with('.')
+        {
             id.to_string()
         } else {
             id.bytes().map(|b| format!("{b:02x}")).collect()
@@ -79,7 +83,8 @@ impl DraftRepo {
         let repo = &self.repo;
         let drafts_of = |c: &Commit<'_>| -> Result<Option<Tree<'_>>> {
             let t = c.tree()?;
-            Ok(t.get_name(DRAFTS_DIR).and_then(|e| repo.find_tree(e.id()).ok()))
+            Ok(t.get_name(DRAFTS_DIR)
+                .and_then(|e| repo.find_tree(e.id()).ok()))
         };
         let here = drafts_of(commit)?;
         let before = match commit.parent(0) {
@@ -106,14 +111,21 @@ impl DraftRepo {
                 }
                 let files = |f: Option<Oid>| -> (Option<Oid>, Option<Oid>) {
                     match f.and_then(|f| repo.find_tree(f).ok()) {
-                        Some(t) => (t.get_name("draft.md").map(|e| e.id()), t.get_name("review.toml").map(|e| e.id())),
+                        Some(t) => (
+                            t.get_name("draft.md").map(|e| e.id()),
+                            t.get_name("review.toml").map(|e| e.id()),
+                        ),
                         None => (None, None),
                     }
                 };
                 let (d1, r1) = files(Some(folder));
                 let (d0, r0) = files(prev);
-                let draft = (d1.is_some() && d1 != d0).then(|| d1.map(|o| o.to_string())).flatten();
-                let review = (r1.is_some() && r1 != r0).then(|| r1.map(|o| o.to_string())).flatten();
+                let draft = (d1.is_some() && d1 != d0)
+                    .then(|| d1.map(|o| o.to_string()))
+                    .flatten();
+                let review = (r1.is_some() && r1 != r0)
+                    .then(|| r1.map(|o| o.to_string()))
+                    .flatten();
                 if draft.is_none() && review.is_none() {
                     continue;
                 }
@@ -128,7 +140,10 @@ impl DraftRepo {
                         email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
                         time: time_of(&author.when()),
                         committed: time_of(&commit.committer().when()),
-                        summary: String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default()).into_owned(),
+                        summary: String::from_utf8_lossy(
+                            commit.summary_bytes().unwrap_or_default(),
+                        )
+                        .into_owned(),
                     },
                 ));
             }
@@ -139,7 +154,11 @@ impl DraftRepo {
     /// Walks first-parent history from HEAD down to `stop` (exclusive; the
     /// root when `None`). Returns the touches, oldest first, or `None` when
     /// `stop` is not on the first-parent chain (history was rewritten).
-    fn walk_touches(&self, stop: Option<Oid>, progress: &mut dyn FnMut(usize)) -> Result<Option<(Touches, usize)>> {
+    fn walk_touches(
+        &self,
+        stop: Option<Oid>,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<Option<(Touches, usize)>> {
         let mut commit = self.head_commit()?;
         let mut per_commit: Vec<Vec<(String, Touch)>> = Vec::new();
         let mut n = 0;
@@ -169,7 +188,9 @@ impl DraftRepo {
 
     fn read_head(&self) -> Option<Head> {
         let text = std::fs::read_to_string(self.index_dir().join("head.json")).ok()?;
-        serde_json::from_str::<Head>(&text).ok().filter(|h| h.format == FORMAT)
+        serde_json::from_str::<Head>(&text)
+            .ok()
+            .filter(|h| h.format == FORMAT)
     }
 
     fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -194,22 +215,25 @@ impl DraftRepo {
     /// number of commits walked, every thousand.
     pub fn update_index(&self, progress: &mut dyn FnMut(usize)) -> Result<usize> {
         let head = self.head_commit()?.id();
-        let state = self.read_head();
+        let old_stats = self.read_stats_file();
+        // Without readable stats the index is incomplete: rebuild it.
+        let state = self.read_head().filter(|_| old_stats.is_some());
         if let Some(h) = &state
             && h.head == head.to_string()
-            && self.index_dir().join("stats.json").exists()
         {
             return Ok(0);
         }
         let stop = state.as_ref().and_then(|h| Oid::from_str(&h.head).ok());
         let (touches, walked, rebuilt) = match stop {
-            Some(s) if self.repo.find_commit(s).is_ok() => match self.walk_touches(Some(s), progress)? {
-                Some((t, n)) => (t, n, false),
-                None => {
-                    let (t, n) = self.walk_touches(None, progress)?.unwrap_or_default();
-                    (t, n, true)
+            Some(s) if self.repo.find_commit(s).is_ok() => {
+                match self.walk_touches(Some(s), progress)? {
+                    Some((t, n)) => (t, n, false),
+                    None => {
+                        let (t, n) = self.walk_touches(None, progress)?.unwrap_or_default();
+                        (t, n, true)
+                    }
                 }
-            },
+            }
             _ => {
                 let (t, n) = self.walk_touches(None, progress)?.unwrap_or_default();
                 (t, n, true)
@@ -219,7 +243,11 @@ impl DraftRepo {
         if rebuilt {
             let _ = std::fs::remove_dir_all(self.index_dir());
         }
-        let mut stats = if rebuilt { HashMap::new() } else { self.read_stats_file().unwrap_or_default() };
+        let mut stats = if rebuilt {
+            HashMap::new()
+        } else {
+            old_stats.unwrap_or_default()
+        };
         for (id, new) in touches {
             let mut all = if rebuilt {
                 Vec::new()
@@ -294,7 +322,10 @@ impl DraftRepo {
     }
 
     /// [`DraftRepo::draft_stats`], reporting progress while the index is built.
-    pub fn draft_stats_with_progress(&self, progress: &mut dyn FnMut(usize)) -> Result<HashMap<String, DraftStats>> {
+    pub fn draft_stats_with_progress(
+        &self,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<HashMap<String, DraftStats>> {
         match self.update_index(progress) {
             Ok(_) => match self.read_stats_file() {
                 Some(s) => Ok(s),
@@ -309,7 +340,15 @@ impl DraftRepo {
                 Ok(t.into_iter()
                     .filter_map(|(id, ts)| {
                         let revs: Vec<&Touch> = ts.iter().filter(|t| t.draft.is_some()).collect();
-                        revs.last().map(|l| (id.clone(), DraftStats { revisions: revs.len(), last_change: l.time }))
+                        revs.last().map(|l| {
+                            (
+                                id.clone(),
+                                DraftStats {
+                                    revisions: revs.len(),
+                                    last_change: l.time,
+                                },
+                            )
+                        })
                     })
                     .collect())
             }

@@ -91,30 +91,27 @@ impl DraftRepo {
         })
     }
 
-    /// Finds one draft at HEAD by id.
+    /// Finds one draft at HEAD by id, reading only its own folder.
     pub fn draft(&self, id: &str) -> Result<DraftSummary> {
-        let listing = self.list()?;
-        if let Some(d) = listing.drafts.into_iter().find(|d| d.id == id) {
-            return Ok(d);
-        }
-        let folder = format!("/{id}/");
-        match listing
-            .problems
-            .into_iter()
-            .find(|p| problem_path(p).is_some_and(|path| format!("{path}/").contains(&folder)))
+        let tree = self.head_commit()?.tree()?;
+        if let Some(drafts) = tree
+            .get_path(Path::new(DRAFTS_DIR))
+            .ok()
+            .and_then(|e| self.repo.find_tree(e.id()).ok())
         {
-            Some(p) => Err(p),
-            None => Err(Error::NoSuchDraft(id.to_string())),
+            for year in drafts.iter().filter(|e| e.kind() == Some(ObjectType::Tree)) {
+                let year_tree = self.repo.find_tree(year.id())?;
+                if let Some(entry) = year_tree
+                    .get_name(id)
+                    .filter(|e| e.kind() == Some(ObjectType::Tree))
+                {
+                    let year_name = String::from_utf8_lossy(year.name_bytes()).into_owned();
+                    let path = format!("{DRAFTS_DIR}/{year_name}/{id}");
+                    let draft_tree = self.repo.find_tree(entry.id())?;
+                    return self.read_summary(&draft_tree, &year_name, id, &path);
+                }
+            }
         }
-    }
-}
-
-fn problem_path(e: &Error) -> Option<&str> {
-    match e {
-        Error::Malformed { path, .. }
-        | Error::Incomplete { path, .. }
-        | Error::Binary { path, .. }
-        | Error::NotUtf8 { path, .. } => Some(path),
-        _ => None,
+        Err(Error::NoSuchDraft(id.to_string()))
     }
 }

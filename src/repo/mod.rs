@@ -147,6 +147,15 @@ impl DraftRepo {
         }
     }
 
+    /// Creates a new bare repository at `path` whose first branch is `main`.
+    pub fn init_bare(path: &Path) -> Result<Self> {
+        let mut opts = git2::RepositoryInitOptions::new();
+        opts.initial_head("main").mkpath(true).bare(true);
+        Ok(DraftRepo {
+            repo: Repository::init_opts(path, &opts)?,
+        })
+    }
+
     /// Creates a new non-bare repository at `path` whose first branch is `main`.
     pub fn init(path: &Path) -> Result<Self> {
         let mut opts = git2::RepositoryInitOptions::new();
@@ -181,4 +190,9 @@ pub fn parse_toml_text<T: serde::de::DeserializeOwned>(path: &str, text: &str) -
 /// Parses a TOML file read from the repository, naming it in errors.
 pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(path: &str, text: &str) -> Result<T> {
     toml::from_str(text).map_err(|e| malformed(path, text, &e))
+}
+
+/// The blob id git gives `content`.
+pub fn blob_id(content: &[u8]) -> Result<String> {
+    Ok(Oid::hash_object(git2::ObjectType::Blob, content)?.to_string())
 }

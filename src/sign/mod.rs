@@ -288,3 +288,22 @@ impl Verifier {
         }
     }
 }
+
+/// An in-memory ed25519 signer made from a 32-byte seed, and its public key
+/// in authorized_keys form: for generated repositories (benchmarks, tests).
+pub fn seeded_ssh_signer(seed: [u8; 32], comment: &str) -> Result<(Signer, String), SignError> {
+    let pair = ssh_key::private::Ed25519Keypair::from_seed(&seed);
+    let key = ssh_key::PrivateKey::new(ssh_key::private::KeypairData::from(pair), comment)
+        .map_err(|e| SignError::Invalid(e.to_string()))?;
+    let public = key
+        .public_key()
+        .to_openssh()
+        .map_err(|e| SignError::Invalid(e.to_string()))?;
+    Ok((
+        Signer::SshKey {
+            path: PathBuf::from(format!("<generated {comment}>")),
+            key: Box::new(key),
+        },
+        public,
+    ))
+}
