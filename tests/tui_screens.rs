@@ -55,7 +55,7 @@ impl Harness {
                 break;
             }
             for j in jobs {
-                let done = worker::run(&self.repo, j, &mut self.cache);
+                let done = worker::run(&self.repo, j, &mut self.cache, &mut |_| {});
                 self.app.update(Action::Done(done));
             }
         }

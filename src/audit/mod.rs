@@ -261,6 +261,15 @@ impl Judge<'_> {
 
 /// Replays history from the introduction to HEAD and judges every commit.
 pub fn audit(repo: &DraftRepo, opts: &Options) -> Result<Report> {
+    audit_with_progress(repo, opts, &mut |_| {})
+}
+
+/// [`audit`], telling `progress` the number of commits looked at, every thousand.
+pub fn audit_with_progress(
+    repo: &DraftRepo,
+    opts: &Options,
+    progress: &mut dyn FnMut(usize),
+) -> Result<Report> {
     let head = repo.head_id()?;
     let mut report = Report {
         head: head.clone(),
@@ -300,16 +309,13 @@ pub fn audit(repo: &DraftRepo, opts: &Options) -> Result<Report> {
     // The introduction: its own trust list must name its signer as admin.
     let mut facts = vec![repo.commit_facts(&intro)?];
     for id in repo.commits_since(Some(&intro))? {
-        let f = repo.commit_facts(&id)?;
-        let protected = f
-            .changes
-            .iter()
-            .flatten()
-            .any(|p| is_review(p) || p == TRUST_PATH);
-        if protected || f.parents.len() > 1 {
-            facts.push(f);
-        }
         report.commits += 1;
+        if report.commits.is_multiple_of(1000) {
+            progress(report.commits);
+        }
+        if repo.parent_count(&id)? > 1 || repo.changes_protected(&id)? {
+            facts.push(repo.commit_facts(&id)?);
+        }
     }
     let to_verify: Vec<(usize, &(String, Vec<u8>))> = facts
         .iter()

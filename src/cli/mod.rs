@@ -223,6 +223,53 @@ fn open(cli: &Cli) -> Result<DraftRepo, Failure> {
     Ok(DraftRepo::open(cli.repo.as_deref())?)
 }
 
+/// A progress line on stderr for work that takes over a second, when
+/// stderr is a terminal.
+struct Progress {
+    label: &'static str,
+    start: std::time::Instant,
+    shown: bool,
+    tty: bool,
+}
+
+impl Progress {
+    fn new(label: &'static str) -> Progress {
+        Progress {
+            label,
+            start: std::time::Instant::now(),
+            shown: false,
+            tty: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn tick(&mut self, n: usize) {
+        if self.tty && self.start.elapsed().as_secs_f32() > 1.0 {
+            eprint!("\r{}: {n} commits…", self.label);
+            self.shown = true;
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if self.shown {
+            eprint!("\r\x1b[2K");
+        }
+    }
+}
+
+/// Opens the repository and brings the history index up to date, with a
+/// progress line when that takes a while.
+fn open_indexed(cli: &Cli) -> Result<DraftRepo, Failure> {
+    let repo = open(cli)?;
+    let mut p = Progress::new("indexing history");
+    match repo.update_index(&mut |n| p.tick(n)) {
+        // A read-only repository: history is computed without the cache.
+        Ok(_) | Err(Error::Io { .. }) => Ok(repo),
+        Err(e) => Err(e.into()),
+    }
+}
+
 fn color_enabled() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
@@ -288,7 +335,7 @@ fn run(cli: &Cli, flag: Option<Lang>) -> Result<i32, Failure> {
             Ok(if listing.problems.is_empty() { 0 } else { 2 })
         }
         Some(Command::Show { id, rev }) => {
-            let repo = open(cli)?;
+            let repo = open_indexed(cli)?;
             let history = repo.history(id)?;
             let n = match rev {
                 Some(spec) => repo.resolve_revision(&history, spec)?,
@@ -297,7 +344,7 @@ fn run(cli: &Cli, flag: Option<Lang>) -> Result<i32, Failure> {
             out(&repo.revision_text(&history, n)?)
         }
         Some(Command::Log { id, json: as_json }) => {
-            let repo = open(cli)?;
+            let repo = open_indexed(cli)?;
             let history = repo.history(id)?;
             if *as_json {
                 json(&history)
@@ -311,7 +358,7 @@ fn run(cli: &Cli, flag: Option<Lang>) -> Result<i32, Failure> {
             b,
             json: as_json,
         }) => {
-            let repo = open(cli)?;
+            let repo = open_indexed(cli)?;
             let history = repo.history(id)?;
             let newest = history.revisions.len();
             let new = match b {
@@ -347,7 +394,7 @@ fn run(cli: &Cli, flag: Option<Lang>) -> Result<i32, Failure> {
             rev,
             json: as_json,
         }) => {
-            let repo = open(cli)?;
+            let repo = open_indexed(cli)?;
             let draft = repo.draft(id)?;
             let history = repo.history(id)?;
             let n = match rev {
@@ -396,7 +443,9 @@ fn run(cli: &Cli, flag: Option<Lang>) -> Result<i32, Failure> {
                 intro: intro.clone(),
                 record: !no_record,
             };
-            let report = crate::audit::audit(&repo, &opts)?;
+            let mut p = Progress::new("auditing");
+            let report = crate::audit::audit_with_progress(&repo, &opts, &mut |n| p.tick(n))?;
+            drop(p);
             if *as_json {
                 json(&report)?;
             } else if *csv {

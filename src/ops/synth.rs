@@ -376,7 +376,7 @@ pub fn generate(dir: &Path, spec: &Spec, progress: &mut dyn FnMut(usize)) -> Res
             repo.finish_commit(&plan, None)?;
             blobs[i] = crate::repo::blob_id(text.as_bytes())?;
         }
-        if n % 1000 == 0 {
+        if n.is_multiple_of(1000) {
             progress(n);
         }
     }

@@ -142,3 +142,85 @@ impl DraftRepo {
         local.get_string(key).ok()
     }
 }
+
+impl DraftRepo {
+    /// Whether a commit with one parent (or none) changes any review.toml
+    /// or the trust list: descends only into the subtrees that changed, so
+    /// that the audit looks closely only at the commits that matter.
+    pub fn changes_protected(&self, id: &str) -> Result<bool> {
+        let c = self.repo.find_commit(Oid::from_str(id)?)?;
+        let tree = c.tree()?;
+        let parent_tree = match c.parent(0) {
+            Ok(p) => Some(p.tree()?),
+            Err(_) => None,
+        };
+        let entry_id = |t: Option<&git2::Tree<'_>>, path: &str| {
+            t.and_then(|t| t.get_path(Path::new(path)).ok())
+                .map(|e| e.id())
+        };
+        if entry_id(Some(&tree), super::TRUST_PATH)
+            != entry_id(parent_tree.as_ref(), super::TRUST_PATH)
+        {
+            return Ok(true);
+        }
+        let sub = |t: Option<&git2::Tree<'_>>, name: &str| -> Option<git2::Tree<'_>> {
+            let e = t?.get_name(name)?;
+            self.repo.find_tree(e.id()).ok()
+        };
+        let (d_new, d_old) = (
+            sub(Some(&tree), super::DRAFTS_DIR),
+            sub(parent_tree.as_ref(), super::DRAFTS_DIR),
+        );
+        if d_new.as_ref().map(|t| t.id()) == d_old.as_ref().map(|t| t.id()) {
+            return Ok(false);
+        }
+        let names = |t: Option<&git2::Tree<'_>>| -> Vec<(Vec<u8>, Oid)> {
+            t.map(|t| {
+                t.iter()
+                    .map(|e| (e.name_bytes().to_vec(), e.id()))
+                    .collect()
+            })
+            .unwrap_or_default()
+        };
+        let mut years: Vec<Vec<u8>> = names(d_new.as_ref())
+            .into_iter()
+            .chain(names(d_old.as_ref()))
+            .map(|(n, _)| n)
+            .collect();
+        years.sort();
+        years.dedup();
+        for y in years {
+            let ys = String::from_utf8_lossy(&y).into_owned();
+            let (yn, yo) = (sub(d_new.as_ref(), &ys), sub(d_old.as_ref(), &ys));
+            if yn.as_ref().map(|t| t.id()) == yo.as_ref().map(|t| t.id()) {
+                continue;
+            }
+            let mut ids: Vec<Vec<u8>> = names(yn.as_ref())
+                .into_iter()
+                .chain(names(yo.as_ref()))
+                .map(|(n, _)| n)
+                .collect();
+            ids.sort();
+            ids.dedup();
+            for d in ids {
+                let ds = String::from_utf8_lossy(&d).into_owned();
+                let (fn_, fo) = (sub(yn.as_ref(), &ds), sub(yo.as_ref(), &ds));
+                if fn_.as_ref().map(|t| t.id()) == fo.as_ref().map(|t| t.id()) {
+                    continue;
+                }
+                let review = |t: Option<&git2::Tree<'_>>| {
+                    t.and_then(|t| t.get_name("review.toml")).map(|e| e.id())
+                };
+                if review(fn_.as_ref()) != review(fo.as_ref()) {
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
+    }
+
+    /// The number of parents of a commit.
+    pub fn parent_count(&self, id: &str) -> Result<usize> {
+        Ok(self.repo.find_commit(Oid::from_str(id)?)?.parent_count())
+    }
+}

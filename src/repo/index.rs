@@ -168,7 +168,7 @@ impl DraftRepo {
             }
             per_commit.push(self.touches_of(&commit)?);
             n += 1;
-            if n % 1000 == 0 {
+            if n.is_multiple_of(1000) {
                 progress(n);
             }
             match commit.parent(0) {

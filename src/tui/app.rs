@@ -306,6 +306,8 @@ pub struct App {
     pub findings_only: bool,
     /// Where the draft screen goes back to.
     pub back_to: Screen,
+    /// What the worker is busy with, and how far it got.
+    pub progress: Option<(&'static str, usize)>,
 }
 
 impl App {
@@ -342,6 +344,7 @@ impl App {
             audit_sel: 0,
             findings_only: false,
             back_to: Screen::List,
+            progress: None,
         }
     }
 
@@ -407,8 +410,14 @@ impl App {
     pub fn update(&mut self, action: Action) {
         match action {
             Action::Resize(w, h) => self.size = (w, h),
+            Action::Done(Done::Progress(what, n)) => {
+                self.progress = Some((what, n));
+            }
             Action::Done(done) => {
                 self.pending = self.pending.saturating_sub(1);
+                if self.pending == 0 {
+                    self.progress = None;
+                }
                 self.on_done(done);
             }
             Action::Paste(text) => match self.layers.last_mut() {
@@ -528,6 +537,7 @@ impl App {
                 };
                 self.audit = Some(result);
             }
+            Done::Progress(what, n) => self.progress = Some((what, n)),
             Done::Decided(id, result) => match result {
                 Ok(commit) => {
                     if matches!(self.layers.last(), Some(Layer::Decide(_))) {

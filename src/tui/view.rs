@@ -142,11 +142,19 @@ fn draw_header(f: &mut Frame<'_>, app: &App, area: Rect, theme: &Theme) {
         }
     }
     if app.pending > 0 {
+        let detail = match (app.progress, app.lang) {
+            (Some(("index", n)), Lang::Vi) => format!(" lập chỉ mục lịch sử: {n} commit"),
+            (Some(("index", n)), Lang::En) => format!(" indexing history: {n} commits"),
+            (Some((_, n)), Lang::Vi) => format!(" kiểm tra chữ ký: {n} commit"),
+            (Some((_, n)), Lang::En) => format!(" auditing: {n} commits"),
+            (None, _) => String::new(),
+        };
         spans.push(Span::styled(
-            format!("  ⟳ {}", app.lang.t(Msg::Loading)),
+            format!("  ⟳ {}{detail}", app.lang.t(Msg::Loading)),
             Style::default().fg(theme.pending),
         ));
     }
+
     f.render_widget(Line::from(spans), area);
 }
 

@@ -76,6 +76,8 @@ pub enum Done {
     Decided(String, Result<String, String>),
     /// The audit's report.
     Audit(Result<Box<crate::audit::Report>, String>),
+    /// Work in progress: what, and how many commits so far (not a job's end).
+    Progress(&'static str, usize),
 }
 
 /// Starts the worker thread on the repository at `location`.
@@ -90,7 +92,10 @@ pub fn spawn(location: PathBuf, jobs: Receiver<Job>, done: Sender<Done>) {
         };
         let mut cache = Cache::new();
         for job in jobs {
-            let out = run(&repo, job, &mut cache);
+            let tx = done.clone();
+            let out = run(&repo, job, &mut cache, &mut |d| {
+                let _ = tx.send(d);
+            });
             if done.send(out).is_err() {
                 break;
             }
@@ -114,7 +119,8 @@ fn signer_info(repo: &DraftRepo) -> Result<SignerInfo, String> {
 }
 
 /// Does one job (also used directly by tests).
-pub fn run(repo: &DraftRepo, job: Job, cache: &mut Cache) -> Done {
+/// `progress` receives [`Done::Progress`] messages while long jobs run.
+pub fn run(repo: &DraftRepo, job: Job, cache: &mut Cache, progress: &mut dyn FnMut(Done)) -> Done {
     match job {
         Job::List => Done::List(
             repo.list()
@@ -127,7 +133,10 @@ pub fn run(repo: &DraftRepo, job: Job, cache: &mut Cache) -> Done {
                 })
                 .map_err(|e| e.to_string()),
         ),
-        Job::Stats => Done::Stats(repo.draft_stats().map_err(|e| e.to_string())),
+        Job::Stats => Done::Stats(
+            repo.draft_stats_with_progress(&mut |n| progress(Done::Progress("index", n)))
+                .map_err(|e| e.to_string()),
+        ),
         Job::History(id) => {
             let h = repo.history(&id).map_err(|e| e.to_string());
             Done::History(id, h)
@@ -162,9 +171,11 @@ pub fn run(repo: &DraftRepo, job: Job, cache: &mut Cache) -> Done {
             Done::Diff(id, old.map(|o| o.0), new.0, result)
         }
         Job::Audit => Done::Audit(
-            crate::audit::audit(repo, &crate::audit::Options::default())
-                .map(Box::new)
-                .map_err(|e| e.to_string()),
+            crate::audit::audit_with_progress(repo, &crate::audit::Options::default(), &mut |n| {
+                progress(Done::Progress("audit", n))
+            })
+            .map(Box::new)
+            .map_err(|e| e.to_string()),
         ),
         Job::Decide(req, passphrase) => {
             let id = req.id.clone();
