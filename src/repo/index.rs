@@ -161,7 +161,7 @@ impl DraftRepo {
     ) -> Result<Option<(Touches, usize)>> {
         let mut commit = self.head_commit()?;
         let mut per_commit: Vec<Vec<(String, Touch)>> = Vec::new();
-        let mut n = 0;
+        let mut n: usize = 0;
         loop {
             if Some(commit.id()) == stop {
                 break;
