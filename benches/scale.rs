@@ -275,7 +275,7 @@ fn benches(c: &mut Criterion) {
             n += 1;
             let req = DecisionRequest {
                 id: target.clone(),
-                decision: if n % 2 == 0 {
+                decision: if n.is_multiple_of(2) {
                     Decision::Approved
                 } else {
                     Decision::Returned
