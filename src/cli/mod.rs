@@ -127,6 +127,45 @@ pub enum Command {
         #[command(subcommand)]
         action: TrustAction,
     },
+    /// Open a new draft from the template of its kind (revision 1).
+    New {
+        /// cong-van, quyet-dinh, ke-hoach, thong-bao, to-trinh, bao-cao.
+        #[arg(long)]
+        kind: String,
+        /// Trích yếu.
+        #[arg(long)]
+        title: String,
+        /// Drafting unit (default VP).
+        #[arg(long, default_value = "")]
+        unit: String,
+        /// The id (default: made from the title).
+        #[arg(long)]
+        id: Option<String>,
+    },
+    /// Edit a draft in $VISUAL / $EDITOR and commit the result as a new revision.
+    Edit {
+        /// Draft id.
+        id: String,
+        /// What changed (default: asked in the editor).
+        #[arg(short, long)]
+        message: Option<String>,
+        /// Commit even if it makes an approval stale, without asking.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Commit changes already made to a draft in the work tree as a new revision.
+    Submit {
+        /// Draft id.
+        id: String,
+        /// What changed.
+        #[arg(short, long)]
+        message: String,
+        /// Commit even if it makes an approval stale.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Fetch from the branch's remote, integrate, and push.
+    Sync,
     /// Make an ed25519 signing key and print the git config lines to use it.
     Keygen {
         /// Where to write the private key.
@@ -456,6 +495,41 @@ fn run(cli: &Cli, flag: Option<Lang>) -> Result<i32, Failure> {
             Ok(i32::from(!report.clean()))
         }
         Some(Command::Trust { action }) => trust(cli, action),
+        Some(Command::New {
+            kind,
+            title,
+            unit,
+            id,
+        }) => {
+            let kind = crate::model::Kind::ALL
+                .into_iter()
+                .find(|k| k.key() == kind)
+                .ok_or_else(|| Failure(format!("unknown kind '{kind}': use cong-van, quyet-dinh, ke-hoach, thong-bao, to-trinh or bao-cao")))?;
+            let repo = open(cli)?;
+            let d = ops::revise::new_draft(&repo, kind, title, unit, id.as_deref())?;
+            println!("{}\t{}", d.id, d.path);
+            Ok(0)
+        }
+        Some(Command::Edit { id, message, yes }) => edit(cli, id, message.as_deref(), *yes),
+        Some(Command::Submit { id, message, yes }) => {
+            let repo = open(cli)?;
+            let d = repo.draft(id)?;
+            let Some(work) = repo.workdir() else {
+                return Err(Failure(
+                    "submit needs a work tree; in a bare repository use `duyet edit`".to_string(),
+                ));
+            };
+            let file = work.join(&d.path).join("draft.md");
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| Failure(format!("{}: {e}", file.display())))?;
+            commit_text(&repo, id, &text, message, *yes)
+        }
+        Some(Command::Sync) => {
+            let repo = open(cli)?;
+            let outcome = ops::sync::sync(&repo)?;
+            println!("{outcome}");
+            Ok(0)
+        }
         Some(Command::Demo { dir, no_open }) => {
             let dir = dir.clone().unwrap_or_else(ops::demo::default_dir);
             let repo = ops::demo::create(&dir)?;
@@ -581,7 +655,11 @@ fn signer_for(repo: &DraftRepo) -> Result<(sign::Signer, Option<String>), Failur
 fn trust(cli: &Cli, action: &TrustAction) -> Result<i32, Failure> {
     use crate::model::trust::{Member, Role};
     let repo = open(cli)?;
-    let list = repo.trust_list(None)?;
+    let list = match repo.trust_list(None) {
+        // The first commit of a new repository may be its trust list.
+        Err(Error::Empty(_)) => Default::default(),
+        other => other?,
+    };
     match action {
         TrustAction::List { json: as_json } => {
             if *as_json {
@@ -674,4 +752,103 @@ fn trust(cli: &Cli, action: &TrustAction) -> Result<i32, Failure> {
             Ok(0)
         }
     }
+}
+
+/// Warns when a revision makes an approval stale and asks (or needs --yes),
+/// then commits it.
+fn commit_text(
+    repo: &DraftRepo,
+    id: &str,
+    text: &str,
+    message: &str,
+    yes: bool,
+) -> Result<i32, Failure> {
+    let plan = ops::revise::plan_revision(repo, id, text)?;
+    if !plan.changes {
+        eprintln!("duyet: {id}: the text is unchanged; nothing to commit");
+        return Ok(0);
+    }
+    if plan.stales_approval {
+        eprintln!(
+            "duyet: {id} is approved. This revision makes the approval stale: the leader must approve the new text again."
+        );
+        if !yes {
+            if !std::io::stdin().is_terminal() {
+                return Err(Failure(format!(
+                    "{id}: not committed; pass --yes to commit a change to an approved draft"
+                )));
+            }
+            eprint!("Commit anyway? [y/N] ");
+            let mut answer = String::new();
+            std::io::stdin()
+                .read_line(&mut answer)
+                .map_err(|e| Failure(e.to_string()))?;
+            if !matches!(answer.trim(), "y" | "Y" | "yes" | "có" | "c") {
+                return Err(Failure(format!("{id}: not committed")));
+            }
+        }
+    }
+    let commit = ops::revise::revise_text(repo, id, text, message)?;
+    println!("{commit}");
+    Ok(0)
+}
+
+fn run_editor(file: &std::path::Path) -> Result<(), Failure> {
+    let editor = std::env::var("VISUAL")
+        .ok()
+        .filter(|e| !e.is_empty())
+        .or_else(|| std::env::var("EDITOR").ok().filter(|e| !e.is_empty()))
+        .unwrap_or_else(|| "vi".to_string());
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(file)
+        .status()
+        .map_err(|e| Failure(format!("cannot run the editor '{editor}': {e}")))?;
+    if !status.success() {
+        return Err(Failure(format!(
+            "the editor '{editor}' failed ({status}); nothing was committed"
+        )));
+    }
+    Ok(())
+}
+
+fn edit(cli: &Cli, id: &str, message: Option<&str>, yes: bool) -> Result<i32, Failure> {
+    let repo = open(cli)?;
+    let d = repo.draft(id)?;
+    let text = repo.read_text(&d.draft_blob, &format!("{}/draft.md", d.path))?;
+    let dir = tempfile::tempdir().map_err(|e| Failure(e.to_string()))?;
+    let file = dir.path().join(format!("{id}.md"));
+    std::fs::write(&file, &text).map_err(|e| Failure(e.to_string()))?;
+    if d.status == Status::Approved {
+        eprintln!("duyet: {id} is approved; any change makes the approval stale.");
+    }
+    run_editor(&file)?;
+    let new =
+        std::fs::read_to_string(&file).map_err(|e| Failure(format!("{}: {e}", file.display())))?;
+    if new == text {
+        eprintln!("duyet: {id}: no change; nothing committed");
+        return Ok(0);
+    }
+    let message = match message {
+        Some(m) => m.to_string(),
+        None => {
+            let msg_file = dir.path().join("MESSAGE");
+            std::fs::write(
+                &msg_file,
+                format!("\n# Ghi nội dung sửa đổi của {id} (dòng bắt đầu bằng # bị bỏ qua).\n# Describe what changed in {id} (lines starting with # are ignored).\n"),
+            )
+            .map_err(|e| Failure(e.to_string()))?;
+            run_editor(&msg_file)?;
+            let m = std::fs::read_to_string(&msg_file).map_err(|e| Failure(e.to_string()))?;
+            let m: Vec<&str> = m.lines().filter(|l| !l.starts_with('#')).collect();
+            let m = m.join("\n").trim().to_string();
+            if m.is_empty() {
+                return Err(Failure("empty message: nothing committed".to_string()));
+            }
+            m
+        }
+    };
+    commit_text(&repo, id, &new, &message, yes)
 }

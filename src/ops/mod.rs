@@ -3,7 +3,10 @@
 
 mod decide;
 pub mod demo;
+pub mod revise;
+pub mod sync;
 pub mod synth;
+pub mod templates;
 pub mod trust;
 
 pub use decide::{DecisionPlan, DecisionRequest, decide, decision_message, plan_decision};

@@ -113,6 +113,12 @@ pub enum Error {
     /// Signing failed; nothing was written.
     #[error("signing failed, nothing was written: {0}")]
     Sign(String),
+    /// The remote refused or failed.
+    #[error("{0}")]
+    Remote(String),
+    /// Concurrent work on the same draft: nothing was integrated.
+    #[error("{0}")]
+    Conflict(String),
     /// Reading or writing a file.
     #[error("{path}: {source}")]
     Io {

@@ -63,6 +63,16 @@ impl DraftRepo {
             .collect()
     }
 
+    /// Commits reachable from `tip` and not from `base`, parents first.
+    pub fn commits_since_of(&self, tip: &str, base: &str) -> Result<Vec<String>> {
+        let mut walk = self.repo.revwalk()?;
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+        walk.push(Oid::from_str(tip)?)?;
+        walk.hide(Oid::from_str(base)?)?;
+        walk.map(|r| r.map(|o| o.to_string()).map_err(Error::from))
+            .collect()
+    }
+
     /// The facts about one commit.
     pub fn commit_facts(&self, id: &str) -> Result<CommitFacts> {
         let c = self.repo.find_commit(Oid::from_str(id)?)?;

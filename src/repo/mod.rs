@@ -6,6 +6,7 @@ mod facts;
 mod history;
 mod index;
 mod list;
+mod remote;
 mod stats;
 mod write;
 
@@ -13,6 +14,7 @@ pub use error::{Error, Result, malformed};
 pub use facts::CommitFacts;
 pub use index::Touch;
 pub use list::Listing;
+pub use remote::Upstream;
 pub use stats::DraftStats;
 pub use write::{Author, Edit, PreparedCommit};
 
@@ -71,6 +73,11 @@ impl DraftRepo {
     /// The `.git` directory (or the bare repository itself).
     pub fn git_dir(&self) -> &Path {
         self.repo.path()
+    }
+
+    /// The work tree, if any.
+    pub fn workdir(&self) -> Option<&Path> {
+        self.repo.workdir()
     }
 
     /// Whether the repository has no work tree.

@@ -207,6 +207,13 @@ impl DraftRepo {
         for e in edits {
             let path = e.path();
             let head_id = base.get_path(Path::new(path)).ok().map(|t| t.id());
+            // A file that already holds what the commit writes loses nothing.
+            let new_id = match e {
+                Edit::Put { content, .. } => {
+                    Some(Oid::hash_object(git2::ObjectType::Blob, content)?)
+                }
+                Edit::Delete { .. } => None,
+            };
             let index_id = index.get_path(Path::new(path), 0).map(|e| e.id);
             let file = workdir.join(path);
             let work_id = if file.exists() {
@@ -214,7 +221,9 @@ impl DraftRepo {
             } else {
                 None
             };
-            if index_id != head_id || work_id != head_id {
+            if (index_id != head_id && index_id != new_id)
+                || (work_id != head_id && work_id != new_id)
+            {
                 return Err(Error::LocalChanges(path.to_string()));
             }
         }

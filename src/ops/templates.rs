@@ -1,0 +1,136 @@
+//! Templates of a new draft for each kind (Nghị định 30, Phụ lục III), with
+//! every part of thể thức laid out and blanks where the number and day go.
+
+use crate::model::text::fold_search;
+use crate::model::{Kind, Meta};
+
+/// Everything a template needs.
+pub struct TemplateInput<'a> {
+    /// Kind.
+    pub kind: Kind,
+    /// Trích yếu.
+    pub title: &'a str,
+    /// Issuing body, e.g. "Sở Thông tin và Truyền thông".
+    pub body: &'a str,
+    /// Parent body, e.g. "UBND tỉnh Lạng Sơn".
+    pub parent: &'a str,
+    /// Abbreviation of the body, e.g. "STTTT".
+    pub body_abbr: &'a str,
+    /// Drafting unit, e.g. "VP".
+    pub unit: &'a str,
+    /// Place name, e.g. "Lạng Sơn".
+    pub place: &'a str,
+    /// Month and year.
+    pub month: u32,
+    /// Year.
+    pub year: i32,
+    /// Drafter's initials for "Lưu:".
+    pub initials: &'a str,
+}
+
+fn upper(s: &str) -> String {
+    s.to_uppercase()
+}
+
+/// The text of a new draft.
+pub fn draft_text(t: &TemplateInput<'_>) -> String {
+    let month = if t.month <= 2 {
+        format!("{:02}", t.month)
+    } else {
+        t.month.to_string()
+    };
+    let abbr = match t.kind {
+        Kind::CongVan => None,
+        Kind::QuyetDinh => Some("QĐ"),
+        Kind::KeHoach => Some("KH"),
+        Kind::ThongBao => Some("TB"),
+        Kind::ToTrinh => Some("TTr"),
+        Kind::BaoCao => Some("BC"),
+    };
+    let symbol = match abbr {
+        Some(a) => format!("{a}-{}", t.body_abbr),
+        None => format!("{}-{}", t.body_abbr, t.unit),
+    };
+    let luu = if t.initials.is_empty() {
+        format!("- Lưu: VT, {}.", t.unit)
+    } else {
+        format!("- Lưu: VT, {} ({}).", t.unit, t.initials)
+    };
+    let mut s = format!(
+        "{}\n{}\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\nSố: /{symbol}\n\n{}, ngày   tháng {month} năm {}\n\n",
+        upper(t.parent),
+        upper(t.body),
+        t.place,
+        t.year
+    );
+    let head = upper(t.body);
+    match t.kind {
+        Kind::CongVan => {
+            let title = if t.title.starts_with("V/v") { t.title.to_string() } else { format!("V/v {}", t.title) };
+            s.push_str(&format!(
+                "{title}\n\nKính gửi: ………………………….\n\n(Nội dung công văn)\n\nNơi nhận:\n\n- Như trên;\n{luu}\n\n**GIÁM ĐỐC**\n\n(Họ và tên)\n"
+            ));
+        }
+        Kind::QuyetDinh => s.push_str(&format!(
+            "QUYẾT ĐỊNH\n{}\n\nGIÁM ĐỐC {head}\n\nCăn cứ ………………………….;\n\nTheo đề nghị của ………………………….\n\nQUYẾT ĐỊNH:\n\nĐiều 1. ………………………….\n\nĐiều 2. ………………………….\n\nĐiều 3. Quyết định này có hiệu lực kể từ ngày ký./.\n\nNơi nhận:\n\n- Như Điều 3;\n{luu}\n\n**GIÁM ĐỐC**\n\n(Họ và tên)\n",
+            t.title
+        )),
+        Kind::KeHoach | Kind::ThongBao | Kind::BaoCao => {
+            let name = match t.kind {
+                Kind::KeHoach => "KẾ HOẠCH",
+                Kind::ThongBao => "THÔNG BÁO",
+                _ => "BÁO CÁO",
+            };
+            s.push_str(&format!(
+                "{name}\n{}\n\n(Nội dung)\n\nNơi nhận:\n\n- ………………………….;\n{luu}\n\n**GIÁM ĐỐC**\n\n(Họ và tên)\n",
+                t.title
+            ));
+        }
+        Kind::ToTrinh => s.push_str(&format!(
+            "TỜ TRÌNH\n{}\n\nKính gửi: ………………………….\n\n(Nội dung tờ trình)\n\nNơi nhận:\n\n- Như trên;\n{luu}\n\n**GIÁM ĐỐC**\n\n(Họ và tên)\n",
+            t.title
+        )),
+    }
+    s
+}
+
+/// meta.toml of a new draft.
+pub fn meta(t: &TemplateInput<'_>, drafter: &str) -> Meta {
+    Meta {
+        title: t.title.to_string(),
+        kind: t.kind,
+        body: t.body.to_string(),
+        unit: t.unit.to_string(),
+        drafter: drafter.to_string(),
+        signer: "Giám đốc".to_string(),
+    }
+}
+
+/// A readable slug for an id: kind prefix and the title's first words,
+/// without accents ("cv-tang-cuong-tuyen-truyen").
+pub fn slug(kind: Kind, title: &str) -> String {
+    let prefix = match kind {
+        Kind::CongVan => "cv",
+        Kind::QuyetDinh => "qd",
+        Kind::KeHoach => "kh",
+        Kind::ThongBao => "tb",
+        Kind::ToTrinh => "tt",
+        Kind::BaoCao => "bc",
+    };
+    let folded = fold_search(
+        title
+            .trim_start_matches("V/v")
+            .trim_start_matches("Về việc"),
+    );
+    let words: Vec<String> = folded
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(5)
+        .map(str::to_string)
+        .collect();
+    if words.is_empty() {
+        prefix.to_string()
+    } else {
+        format!("{prefix}-{}", words.join("-"))
+    }
+}

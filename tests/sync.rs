@@ -1,0 +1,430 @@
+//! Issue 7: clerks and reviewers on three clones of one shared remote,
+//! over a plain path and over `git daemon` on loopback.
+
+mod common;
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+use common::*;
+use duyet::model::{Decision, Kind, Status};
+use duyet::ops::sync::{Outcome, sync};
+use duyet::ops::synth::Rng;
+use duyet::ops::{DecisionRequest, decide, revise};
+use duyet::repo::{DraftRepo, Error};
+use duyet::sign::SignConfig;
+
+fn keygen(path: &Path) -> String {
+    let out = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", "k", "-f"])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    std::fs::read_to_string(path.with_extension("pub"))
+        .unwrap()
+        .trim()
+        .to_string()
+}
+
+struct Office {
+    _t: tempfile::TempDir,
+    root: PathBuf,
+    remote: PathBuf,
+}
+
+/// The shared remote: a bare repository with a trust list naming two
+/// reviewers (Hà is also admin) and a clerk, and two drafts.
+fn office() -> Office {
+    let t = tmp();
+    let root = t.path().to_path_buf();
+    let seed = root.join("seed");
+    std::fs::create_dir(&seed).unwrap();
+    init_repo(&seed);
+    std::fs::create_dir(root.join("keys")).unwrap();
+    let ha = keygen(&root.join("keys/ha"));
+    let minh = keygen(&root.join("keys/minh"));
+    git(&seed, &["config", "gpg.format", "ssh"]);
+    git(
+        &seed,
+        &[
+            "config",
+            "user.signingKey",
+            root.join("keys/ha").to_str().unwrap(),
+        ],
+    );
+    for (name, email, key, roles) in [
+        (
+            "Trần Thu Hà",
+            "ha@example.vn",
+            ha.as_str(),
+            vec!["approver", "admin"],
+        ),
+        (
+            "Đỗ Văn Minh",
+            "minh@example.vn",
+            minh.as_str(),
+            vec!["approver"],
+        ),
+    ] {
+        let mut args = vec![
+            "trust", "add", "--name", name, "--email", email, "--ssh", key,
+        ];
+        for r in &roles {
+            args.extend(["--role", r]);
+        }
+        let out = duyet(&seed, &args);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    add_draft(&seed, "a", "Văn bản A.\n");
+    add_draft(&seed, "b", "Văn bản B.\n");
+    let remote = root.join("remote.git");
+    git(
+        &root,
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            seed.to_str().unwrap(),
+            remote.to_str().unwrap(),
+        ],
+    );
+    Office {
+        _t: t,
+        root,
+        remote,
+    }
+}
+
+/// A clone for `who` (`key`: their signing key, if a reviewer).
+fn clone(o: &Office, url: &str, who: &str, key: Option<&str>) -> PathBuf {
+    let dir = o.root.join(who);
+    git(&o.root, &["clone", "-q", url, dir.to_str().unwrap()]);
+    git(&dir, &["config", "user.name", who]);
+    git(
+        &dir,
+        &["config", "user.email", &format!("{who}@example.vn")],
+    );
+    if let Some(k) = key {
+        git(&dir, &["config", "gpg.format", "ssh"]);
+        git(
+            &dir,
+            &[
+                "config",
+                "user.signingKey",
+                o.root.join("keys").join(k).to_str().unwrap(),
+            ],
+        );
+    }
+    dir
+}
+
+struct Daemon(Child);
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn daemon(o: &Office) -> (Daemon, String) {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    // Run git-daemon itself: killing a `git daemon` wrapper would leave it running.
+    let exec_path = String::from_utf8(
+        Command::new("git")
+            .arg("--exec-path")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let child = Command::new(Path::new(exec_path.trim()).join("git-daemon"))
+        .args([
+            "--reuseaddr",
+            "--export-all",
+            "--enable=receive-pack",
+            "--listen=127.0.0.1",
+        ])
+        .arg(format!("--port={port}"))
+        .arg(format!("--base-path={}", o.root.display()))
+        .arg(&o.root)
+        .spawn()
+        .expect("git daemon");
+    let start = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "git daemon did not start"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    (Daemon(child), format!("git://127.0.0.1:{port}/remote.git"))
+}
+
+fn approve(dir: &Path, id: &str, decision: Decision, comment: &str) -> Result<String, Error> {
+    let repo = DraftRepo::open(Some(dir))?;
+    let signer = SignConfig::from_repo(&repo).unwrap().signer().unwrap();
+    let req = DecisionRequest {
+        id: id.into(),
+        decision,
+        revision: None,
+        comment: comment.into(),
+        notes: vec![],
+        author: None,
+    };
+    decide(&repo, &req, &signer, None)
+}
+
+fn scenario(url: &str, o: &Office) {
+    let clerk = clone(o, url, "clerk", None);
+    let ha = clone(o, url, "ha", Some("ha"));
+    let minh = clone(o, url, "minh", Some("minh"));
+    let actors = [&clerk, &ha, &minh];
+    let mut rng = Rng::new(42);
+    let mut done: Vec<String> = Vec::new();
+    let mut discarded = 0;
+    let mut outcomes: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    // Syncs; on a conflict the user reads why, then takes the remote's side,
+    // dropping their unpushed work (counted as discarded).
+    let sync_or_resolve = |dir: &Path,
+                               done: &mut Vec<String>,
+                               outcomes: &mut std::collections::BTreeMap<String, usize>|
+     -> usize {
+        let repo = DraftRepo::open(Some(dir)).unwrap();
+        let before = (
+            git(dir, &["rev-parse", "refs/heads/main"]),
+            repo_state(dir).1,
+        );
+        match sync(&repo) {
+            Ok(out) => {
+                *outcomes
+                    .entry(format!("{out:?}").split('(').next().unwrap().to_string())
+                    .or_insert(0) += 1;
+                0
+            }
+            Err(Error::Conflict(msg)) => {
+                assert!(
+                    msg.contains("here:") && msg.contains("on the remote:"),
+                    "{msg}"
+                );
+                assert_eq!(
+                    git(dir, &["rev-parse", "refs/heads/main"]),
+                    before.0,
+                    "a refused sync keeps the branch"
+                );
+                assert_eq!(repo_state(dir).1, before.1, "and the work tree");
+                *outcomes.entry("Conflict".into()).or_insert(0) += 1;
+                let lost_log = git(dir, &["log", "--format=%B", "@{u}..HEAD"]);
+                let lost: Vec<&str> = lost_log.lines().collect();
+                let before = done.len();
+                done.retain(|phrase| !lost.contains(&phrase.as_str()));
+                git(dir, &["reset", "-q", "--hard", "@{u}"]);
+                before - done.len()
+            }
+            Err(e) => panic!("sync: {e}"),
+        }
+    };
+    for op in 0..200 {
+        let who = rng.below(3);
+        let dir = actors[who];
+        discarded += sync_or_resolve(dir, &mut done, &mut outcomes);
+        let repo = DraftRepo::open(Some(dir)).unwrap();
+        let tag = format!("op-{op}");
+        let drafts = repo.list().unwrap().drafts;
+        let result: Result<String, Error> = match (who, rng.below(10)) {
+            (0, 0..=3) => {
+                revise::new_draft(&repo, Kind::CongVan, &format!("Công văn {tag}"), "VP", None)
+                    .map(|_| format!("Dự thảo mới: Công văn {tag}"))
+            }
+            (0, _) => {
+                let d = &drafts[rng.below(drafts.len())];
+                let text = repo.read_text(&d.draft_blob, "draft.md").unwrap();
+                revise::revise_text(
+                    &repo,
+                    &d.id,
+                    &format!("{text}Sửa {tag}.\n"),
+                    &format!("Sửa {tag}"),
+                )
+                .map(|_| format!("Sửa {tag}"))
+            }
+            (_, _) => {
+                let pending: Vec<_> = drafts
+                    .iter()
+                    .filter(|d| d.status != Status::Approved)
+                    .collect();
+                if pending.is_empty() {
+                    continue;
+                }
+                let d = pending[rng.below(pending.len())];
+                let decision = if rng.below(3) == 0 {
+                    Decision::Returned
+                } else {
+                    Decision::Approved
+                };
+                approve(dir, &d.id, decision, &format!("Ý kiến {tag}"))
+                    .map(|_| format!("Ý kiến {tag}"))
+            }
+        };
+        let phrase = match result {
+            Ok(p) => p,
+            Err(e) => panic!("op {op} by {who}: {e}"),
+        };
+        // The line that names this operation in its commit message.
+        assert!(
+            git(dir, &["log", "-1", "--format=%B"])
+                .lines()
+                .any(|l| l == phrase),
+            "{phrase}"
+        );
+        done.push(phrase);
+        if rng.below(2) == 0 {
+            discarded += sync_or_resolve(dir, &mut done, &mut outcomes);
+        }
+    }
+    // Everyone syncs at the end, twice, so that all see all.
+    for _ in 0..2 {
+        for dir in actors {
+            discarded += sync_or_resolve(dir, &mut done, &mut outcomes);
+        }
+    }
+    eprintln!(
+        "{} operations kept, {discarded} discarded after conflicts, syncs: {outcomes:?}",
+        done.len()
+    );
+    assert!(
+        done.len() >= 100,
+        "{} kept, {discarded} discarded",
+        done.len()
+    );
+    // Every kept revision and decision is on the remote exactly once.
+    let log = git(&o.remote, &["log", "--format=%B%x00", "main"]);
+    for phrase in &done {
+        let n = log
+            .split('\0')
+            .filter(|m| m.lines().any(|l| l == phrase))
+            .count();
+        assert_eq!(n, 1, "“{phrase}” appears {n} times on the remote");
+    }
+    // Every decision verifies; the audit has no finding; fsck is clean.
+    let check = o.root.join("check");
+    let _ = std::fs::remove_dir_all(&check);
+    git(
+        &o.root,
+        &[
+            "clone",
+            "-q",
+            o.remote.to_str().unwrap(),
+            check.to_str().unwrap(),
+        ],
+    );
+    let out = duyet(&check, &["audit", "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        serde_json::to_string_pretty(&report["findings"]).unwrap()
+    );
+    assert!(report["trail"].as_array().unwrap().len() > 20);
+    git(&o.remote, &["fsck", "--strict", "--no-dangling"]);
+    for kind in ["Pushed", "FastForwarded", "Rebased", "Merged"] {
+        assert!(
+            outcomes.contains_key(kind),
+            "no {kind} sync happened: {outcomes:?}"
+        );
+    }
+}
+
+#[test]
+fn three_clones_over_a_plain_path() {
+    let o = office();
+    let url = o.remote.to_str().unwrap().to_string();
+    scenario(&url, &o);
+}
+
+#[test]
+fn three_clones_over_git_daemon() {
+    let o = office();
+    let (_d, url) = daemon(&o);
+    scenario(&url, &o);
+}
+
+#[test]
+fn concurrent_decisions_on_one_draft_are_refused_and_shown() {
+    let o = office();
+    let (_d, url) = daemon(&o);
+    let ha = clone(&o, &url, "ha", Some("ha"));
+    let minh = clone(&o, &url, "minh", Some("minh"));
+    approve(&ha, "a", Decision::Approved, "Đồng ý").unwrap();
+    approve(&minh, "a", Decision::Returned, "Cần sửa").unwrap();
+    assert_eq!(
+        sync(&DraftRepo::open(Some(&ha)).unwrap()).unwrap(),
+        Outcome::Pushed(1)
+    );
+    let remote_before = git(&o.remote, &["rev-parse", "main"]);
+    let minh_before = repo_state(&minh);
+    let err = sync(&DraftRepo::open(Some(&minh)).unwrap()).unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("drafts/2024/a"), "{msg}");
+    assert!(msg.contains("decision: returned by minh"), "{msg}");
+    assert!(msg.contains("decision: approved by ha"), "{msg}");
+    assert_eq!(repo_state(&minh).1, minh_before.1, "work tree untouched");
+    assert_eq!(
+        git(&minh, &["rev-parse", "HEAD"]),
+        minh_before.0.lines().last().unwrap().to_string() + "\n"
+    );
+    assert_eq!(
+        git(&o.remote, &["rev-parse", "main"]),
+        remote_before,
+        "remote untouched"
+    );
+    // The CLI says the same in plain words, exit 2.
+    let out = duyet(&minh, &["sync"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("nothing was integrated or pushed"),
+        "{}",
+        stderr(&out)
+    );
+    // Ha's repository is intact and verifies.
+    assert!(duyet(&ha, &["audit"]).status.success());
+}
+
+#[test]
+fn decisions_on_other_drafts_merge_with_signatures_intact() {
+    let o = office();
+    let url = o.remote.to_str().unwrap().to_string();
+    let ha = clone(&o, &url, "ha", Some("ha"));
+    let minh = clone(&o, &url, "minh", Some("minh"));
+    let c1 = approve(&ha, "a", Decision::Approved, "Đồng ý").unwrap();
+    let c2 = approve(&minh, "b", Decision::Approved, "Đồng ý").unwrap();
+    sync(&DraftRepo::open(Some(&ha)).unwrap()).unwrap();
+    assert_eq!(
+        sync(&DraftRepo::open(Some(&minh)).unwrap()).unwrap(),
+        Outcome::Merged(1)
+    );
+    // Both decision commits are on the remote as signed, unchanged.
+    for c in [&c1, &c2] {
+        assert!(git_out(&o.remote, &["cat-file", "-e", c]).status.success());
+    }
+    let out = duyet(&minh, &["audit"]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    // A clerk's revisions on another draft are replayed linearly.
+    let clerk = clone(&o, &url, "clerk", None);
+    let repo = DraftRepo::open(Some(&clerk)).unwrap();
+    revise::revise_text(&repo, "b", "Văn bản B, sửa.\n", "Sửa B").unwrap();
+    approve(&ha, "a", Decision::Returned, "Trả lại").unwrap();
+    sync(&DraftRepo::open(Some(&ha)).unwrap()).unwrap();
+    assert_eq!(sync(&repo).unwrap(), Outcome::Rebased(1));
+    assert_eq!(
+        git(&clerk, &["rev-list", "--merges", "--count", "HEAD~1..HEAD"]).trim(),
+        "0"
+    );
+    assert_eq!(git(&clerk, &["status", "--porcelain"]), "");
+}
