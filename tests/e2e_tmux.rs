@@ -16,10 +16,15 @@ struct Tmux {
 
 impl Tmux {
     fn start(dir: &Path, tmp: &Path, name: &str) -> Tmux {
+        Self::start_with(dir, tmp, name, "")
+    }
+
+    /// Starts duyet in `dir` with `env` ("NAME='value' ...") in front.
+    fn start_with(dir: &Path, tmp: &Path, name: &str, env: &str) -> Tmux {
         let socket = format!("duyet-test-{}-{name}", std::process::id());
         let exit_file = tmp.join(format!("{name}.exit"));
         let script = format!(
-            "cd '{}' && '{}'; echo $? > '{}'; sleep 30",
+            "cd '{}' && {env} '{}'; echo $? > '{}'; sleep 30",
             dir.display(),
             BIN,
             exit_file.display()
@@ -206,4 +211,35 @@ fn approve_a_draft_with_a_vietnamese_comment() {
     assert!(msg.contains("Decision: approved"));
     let list = stdout(&duyet(&dir, &["list", "--status", "approved"]));
     assert!(list.contains("tt-kinh-phi-ha-tang-so"), "{list}");
+}
+
+#[test]
+fn edit_a_draft_in_the_editor_and_commit_a_revision() {
+    let t = tmp();
+    let dir = demo(t.path());
+    let tm = Tmux::start_with(
+        &dir,
+        t.path(),
+        "edit",
+        "EDITOR='sed -i s/4.850.000.000/4.900.000.000/'",
+    );
+    tm.wait_for("Filter: waiting");
+    tm.keys(&["/"]);
+    tm.text("kinh phi");
+    tm.keys(&["Enter"]);
+    tm.wait_for("(1/6)");
+    tm.keys(&["e"]);
+    tm.wait_for("New revision of tt-kinh-phi-ha-tang-so");
+    tm.text("Sửa số tiền đề nghị");
+    tm.keys(&["Enter"]);
+    tm.wait_for("✎ tt-kinh-phi-ha-tang-so");
+    tm.keys(&["q"]);
+    assert_eq!(tm.wait_exit(), "0");
+    assert_eq!(
+        git(&dir, &["log", "-1", "--format=%s"]).trim(),
+        "Sửa số tiền đề nghị"
+    );
+    let text = stdout(&duyet(&dir, &["show", "tt-kinh-phi-ha-tang-so"]));
+    assert!(text.contains("4.900.000.000"), "{text}");
+    assert_eq!(git(&dir, &["status", "--porcelain"]), "");
 }

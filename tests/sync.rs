@@ -193,8 +193,8 @@ fn scenario(url: &str, o: &Office) {
     // Syncs; on a conflict the user reads why, then takes the remote's side,
     // dropping their unpushed work (counted as discarded).
     let sync_or_resolve = |dir: &Path,
-                               done: &mut Vec<String>,
-                               outcomes: &mut std::collections::BTreeMap<String, usize>|
+                           done: &mut Vec<String>,
+                           outcomes: &mut std::collections::BTreeMap<String, usize>|
      -> usize {
         let repo = DraftRepo::open(Some(dir)).unwrap();
         let before = (

@@ -25,6 +25,8 @@ pub enum Action {
     Key(KeyEvent),
     /// Pasted text.
     Paste(String),
+    /// The editor closed: (draft id, text before, text after, approved).
+    Edited(String, String, String, bool),
     /// A mouse event.
     Mouse(MouseEvent),
     /// The terminal's new size.
@@ -235,6 +237,8 @@ pub struct DecideDialog {
 /// A popup layer; the top one gets keys first.
 #[derive(Debug, Clone)]
 pub enum Layer {
+    /// The message of a new revision: (draft id, new text, approval goes stale, message).
+    Revision(String, String, bool, Editor),
     /// Key help.
     Help,
     /// Typing a search.
@@ -243,6 +247,8 @@ pub enum Layer {
     Decide(Box<DecideDialog>),
     /// Typing a note for a line.
     Note(usize, Editor),
+    /// A long message (a refused sync), closed by any key.
+    Notice(String),
 }
 
 /// The whole TUI state.
@@ -308,6 +314,9 @@ pub struct App {
     pub back_to: Screen,
     /// What the worker is busy with, and how far it got.
     pub progress: Option<(&'static str, usize)>,
+    /// A text the event loop must open in $EDITOR (suspending the screen):
+    /// (draft id, text, approved).
+    pub edit_request: Option<(String, String, bool)>,
 }
 
 impl App {
@@ -345,6 +354,7 @@ impl App {
             findings_only: false,
             back_to: Screen::List,
             progress: None,
+            edit_request: None,
         }
     }
 
@@ -430,7 +440,7 @@ impl App {
                         d.comment.insert(&text);
                     }
                 }
-                Some(Layer::Note(_, e)) => e.insert(&text),
+                Some(Layer::Note(_, e)) | Some(Layer::Revision(_, _, _, e)) => e.insert(&text),
                 Some(Layer::Search) => {
                     self.search.insert(&text);
                     self.recompute_rows();
@@ -438,6 +448,20 @@ impl App {
                 _ => {}
             },
             Action::Mouse(m) => self.on_mouse(m),
+            Action::Edited(id, before, after, approved) => {
+                if before == after {
+                    self.message = Some((
+                        match self.lang {
+                            Lang::Vi => format!("{id}: không có thay đổi"),
+                            Lang::En => format!("{id}: no change"),
+                        },
+                        false,
+                    ));
+                } else {
+                    self.layers
+                        .push(Layer::Revision(id, after, approved, Editor::new(false)));
+                }
+            }
             Action::Key(k) => self.on_key(k),
         }
     }
@@ -538,6 +562,23 @@ impl App {
                 self.audit = Some(result);
             }
             Done::Progress(what, n) => self.progress = Some((what, n)),
+            Done::ForEdit(id, Ok((text, approved))) => {
+                self.edit_request = Some((id, text, approved))
+            }
+            Done::ForEdit(_, Err(e)) | Done::Revised(_, Err(e)) | Done::Synced(Err(e)) => {
+                self.message = Some((e.lines().next().unwrap_or("").to_string(), true));
+                if e.lines().count() > 1 {
+                    self.layers.push(Layer::Notice(e));
+                }
+            }
+            Done::Revised(id, Ok(commit)) => {
+                self.message = Some((format!("✎ {id}: {:.10}", commit), false));
+                self.reload();
+            }
+            Done::Synced(Ok(what)) => {
+                self.message = Some((format!("⇅ {what}"), false));
+                self.reload();
+            }
             Done::Decided(id, result) => match result {
                 Ok(commit) => {
                     if matches!(self.layers.last(), Some(Layer::Decide(_))) {
@@ -591,8 +632,26 @@ impl App {
         }
         let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
         match self.layers.last_mut() {
-            Some(Layer::Help) => {
+            Some(Layer::Help) | Some(Layer::Notice(_)) => {
                 self.layers.pop();
+                return;
+            }
+            Some(Layer::Revision(id, text, _, e)) => {
+                match k.code {
+                    KeyCode::Esc => {
+                        self.layers.pop();
+                    }
+                    KeyCode::Enter if !e.text.trim().is_empty() => {
+                        let job = Job::Revise(id.clone(), text.clone(), e.text.trim().to_string());
+                        self.layers.pop();
+                        self.send(job);
+                    }
+                    KeyCode::Backspace => e.backspace(),
+                    KeyCode::Left => e.left(),
+                    KeyCode::Right => e.right(),
+                    KeyCode::Char(c) if !ctrl => e.insert(c.encode_utf8(&mut [0; 4])),
+                    _ => {}
+                }
                 return;
             }
             Some(Layer::Search) => {
@@ -670,6 +729,17 @@ impl App {
         }
         if let Some(cmd) = self.keymap.lookup(self.ctx(), &k) {
             self.command(cmd);
+        }
+    }
+
+    /// Reloads everything from the repository.
+    fn reload(&mut self) {
+        self.send(Job::List);
+        self.send(Job::Stats);
+        self.send(Job::Audit);
+        if let Some(v) = &self.draft {
+            let id = v.id.clone();
+            self.send(Job::History(id));
         }
     }
 
@@ -913,13 +983,15 @@ impl App {
             Command::PageDown => self.move_sel(page),
             Command::Top => self.move_sel(isize::MIN / 2),
             Command::Bottom => self.move_sel(isize::MAX / 2),
-            Command::Reload => {
-                self.send(Job::List);
-                self.send(Job::Stats);
-                self.send(Job::Audit);
-                if let Some(v) = &self.draft {
-                    let id = v.id.clone();
-                    self.send(Job::History(id));
+            Command::Reload => self.reload(),
+            Command::Sync => self.send(Job::Sync),
+            Command::Edit => {
+                let id = match (self.screen, &self.draft) {
+                    (Screen::Draft, Some(v)) => Some(v.id.clone()),
+                    _ => self.selected_draft().map(|d| d.id.clone()),
+                };
+                if let Some(id) = id {
+                    self.send(Job::ReadForEdit(id));
                 }
             }
             Command::Search => self.layers.push(Layer::Search),

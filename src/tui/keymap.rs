@@ -78,11 +78,15 @@ pub enum Command {
     Audit,
     /// Show only findings.
     FindingsOnly,
+    /// Edit the draft in $EDITOR.
+    Edit,
+    /// Sync with the remote.
+    Sync,
 }
 
 impl Command {
     /// All commands with their config names.
-    pub const NAMES: [(Command, &'static str); 27] = [
+    pub const NAMES: [(Command, &'static str); 29] = [
         (Command::Quit, "quit"),
         (Command::Help, "help"),
         (Command::Up, "up"),
@@ -110,6 +114,8 @@ impl Command {
         (Command::Reload, "reload"),
         (Command::Audit, "audit"),
         (Command::FindingsOnly, "findings_only"),
+        (Command::Edit, "edit"),
+        (Command::Sync, "sync"),
     ];
 
     /// The command named `name` in the config file.
@@ -153,6 +159,8 @@ impl Command {
             Command::Reload => ("tải lại", "reload"),
             Command::Audit => ("kiểm tra dấu vết phê duyệt", "audit the approval trail"),
             Command::FindingsOnly => ("chỉ hiện phát hiện", "findings only"),
+            Command::Edit => ("sửa dự thảo (trình soạn thảo)", "edit the draft ($EDITOR)"),
+            Command::Sync => ("đồng bộ với máy chủ", "sync with the remote"),
         }
     }
 
@@ -210,12 +218,14 @@ impl Default for Keymap {
                 b(Global, &["End", "G"], Bottom, false),
                 b(Global, &["R"], Reload, false),
                 b(Global, &["A"], Command::Audit, true),
+                b(Global, &["S"], Sync, false),
                 b(List, &["Enter"], Open, true),
                 b(List, &["/"], Search, true),
                 b(List, &["f"], Filter, true),
                 b(List, &["s"], Sort, true),
                 b(List, &["a"], Approve, true),
                 b(List, &["r"], Return, true),
+                b(List, &["e"], Edit, false),
                 b(Ctx::Audit, &["Esc", "Backspace"], Back, true),
                 b(Ctx::Audit, &["Enter"], Open, true),
                 b(Ctx::Audit, &["f"], FindingsOnly, true),
@@ -232,6 +242,7 @@ impl Default for Keymap {
                 b(Draft, &["c"], Note, true),
                 b(Draft, &["a"], Approve, true),
                 b(Draft, &["r"], Return, true),
+                b(Draft, &["e"], Edit, false),
             ],
         }
     }

@@ -96,5 +96,41 @@ fn event_loop(
         for a in actions {
             app.update(a);
         }
+        if let Some((id, text, approved)) = app.edit_request.take() {
+            let after = edit_in_editor(terminal, &id, &text)?;
+            app.update(Action::Edited(id, text, after, approved));
+        }
+    }
+}
+
+/// Leaves the full screen, runs $VISUAL / $EDITOR on the text, and comes
+/// back; returns the edited text (the original if the editor failed).
+fn edit_in_editor(
+    terminal: &mut ratatui::DefaultTerminal,
+    id: &str,
+    text: &str,
+) -> Result<String, String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let file = dir.path().join(format!("{id}.md"));
+    std::fs::write(&file, text).map_err(|e| e.to_string())?;
+    let editor = std::env::var("VISUAL")
+        .ok()
+        .filter(|e| !e.is_empty())
+        .or_else(|| std::env::var("EDITOR").ok().filter(|e| !e.is_empty()))
+        .unwrap_or_else(|| "vi".to_string());
+    leave_modes();
+    ratatui::restore();
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(&file)
+        .status();
+    *terminal = ratatui::try_init().map_err(|e| format!("cannot reopen the terminal: {e}"))?;
+    let _ = execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste);
+    terminal.clear().map_err(|e| e.to_string())?;
+    match status {
+        Ok(s) if s.success() => std::fs::read_to_string(&file).map_err(|e| e.to_string()),
+        _ => Ok(text.to_string()),
     }
 }

@@ -81,6 +81,46 @@ pub fn draw(f: &mut Frame<'_>, app: &App, theme: &Theme) {
                 );
             }
             Layer::Search => {}
+            Layer::Revision(id, _, approved, e) => {
+                let r = centered(area, 76, if *approved { 7 } else { 5 });
+                f.render_widget(Clear, r);
+                let title = match app.lang {
+                    Lang::Vi => format!(" Ghi bản sửa mới của {id} (Enter: ghi, Esc: bỏ) "),
+                    Lang::En => format!(" New revision of {id} (Enter: commit, Esc: drop) "),
+                };
+                let mut lines = Vec::new();
+                if *approved {
+                    lines.push(Line::styled(
+                        match app.lang {
+                            Lang::Vi => "Dự thảo đã được duyệt: ghi bản sửa này sẽ làm quyết định duyệt hết hiệu lực.",
+                            Lang::En => "This draft is approved: this revision makes the approval stale.",
+                        },
+                        theme.status(Status::ChangedAfterApproval),
+                    ));
+                }
+                let label = match app.lang {
+                    Lang::Vi => "Nội dung sửa đổi",
+                    Lang::En => "What changed",
+                };
+                lines.push(Line::raw(format!("{label}: {}▏", e.text)));
+                f.render_widget(
+                    Paragraph::new(lines)
+                        .wrap(Wrap { trim: false })
+                        .block(Block::bordered().title(title)),
+                    r,
+                );
+            }
+            Layer::Notice(text) => {
+                let h = (text.lines().count() as u16 + 2).min(area.height);
+                let r = centered(area, area.width.saturating_sub(4), h);
+                f.render_widget(Clear, r);
+                f.render_widget(
+                    Paragraph::new(text.clone())
+                        .wrap(Wrap { trim: false })
+                        .block(Block::bordered().border_style(theme.status(Status::Returned))),
+                    r,
+                );
+            }
         }
     }
 }

@@ -39,6 +39,12 @@ pub enum Job {
     Decide(Box<DecisionRequest>, Option<String>),
     /// Audit the approval trail.
     Audit,
+    /// Read a draft's newest text for editing.
+    ReadForEdit(String),
+    /// Commit a new revision: (id, text, message).
+    Revise(String, String, String),
+    /// Sync with the remote.
+    Sync,
 }
 
 /// Who would sign a decision.
@@ -78,6 +84,12 @@ pub enum Done {
     Audit(Result<Box<crate::audit::Report>, String>),
     /// Work in progress: what, and how many commits so far (not a job's end).
     Progress(&'static str, usize),
+    /// A draft's text to edit: (id, text, approved).
+    ForEdit(String, Result<(String, bool), String>),
+    /// A revision was committed (commit id) or refused.
+    Revised(String, Result<String, String>),
+    /// Sync's outcome.
+    Synced(Result<String, String>),
 }
 
 /// Starts the worker thread on the repository at `location`.
@@ -176,6 +188,25 @@ pub fn run(repo: &DraftRepo, job: Job, cache: &mut Cache, progress: &mut dyn FnM
             })
             .map(Box::new)
             .map_err(|e| e.to_string()),
+        ),
+        Job::ReadForEdit(id) => {
+            let r = repo
+                .draft(&id)
+                .and_then(|d| {
+                    let text = repo.read_text(&d.draft_blob, &format!("{}/draft.md", d.path))?;
+                    Ok((text, d.status == crate::model::Status::Approved))
+                })
+                .map_err(|e| e.to_string());
+            Done::ForEdit(id, r)
+        }
+        Job::Revise(id, text, message) => {
+            let r = ops::revise::revise_text(repo, &id, &text, &message).map_err(|e| e.to_string());
+            Done::Revised(id, r)
+        }
+        Job::Sync => Done::Synced(
+            ops::sync::sync(repo)
+                .map(|o| o.to_string())
+                .map_err(|e| e.to_string()),
         ),
         Job::Decide(req, passphrase) => {
             let id = req.id.clone();
