@@ -1032,7 +1032,7 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
 fn draw_help(f: &mut Frame<'_>, app: &App, area: Rect) {
     let l = app.lang;
     let mut lines = vec![Line::styled(
-        format!("{:<20}{}", l.t(Msg::KeyCol), l.t(Msg::ActionCol)),
+        format!("{} {}", pad(l.t(Msg::KeyCol), 21), l.t(Msg::ActionCol)),
         Style::default().add_modifier(Modifier::BOLD),
     )];
     for b in app.keymap.for_ctx(app.ctx()) {
@@ -1043,8 +1043,8 @@ fn draw_help(f: &mut Frame<'_>, app: &App, area: Rect) {
             .collect::<Vec<_>>()
             .join(", ");
         lines.push(Line::raw(format!(
-            "{}{}",
-            pad(&keys, 20),
+            "{} {}",
+            pad(&keys, 21),
             b.command.describe(l)
         )));
     }
