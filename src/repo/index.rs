@@ -14,7 +14,8 @@ use super::history::time_of;
 use super::{DRAFTS_DIR, DraftRepo, DraftStats, Error, Result};
 use crate::model::Time;
 
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
+const BUCKETS: u64 = 64;
 
 /// What one commit did to one draft.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,14 +48,199 @@ struct Head {
 /// Touches of each draft, keyed by id, oldest first.
 pub type Touches = HashMap<String, Vec<Touch>>;
 
-fn subtrees(tree: Option<&Tree<'_>>) -> HashMap<Vec<u8>, Oid> {
-    tree.map(|t| {
-        t.iter()
-            .filter(|e| e.kind() == Some(ObjectType::Tree))
-            .map(|e| (e.name_bytes().to_vec(), e.id()))
-            .collect()
-    })
-    .unwrap_or_default()
+/// Called with (name, id in the new tree, id in the old tree) for each
+/// entry that differs.
+type EntryFn<'a> = dyn FnMut(&[u8], Option<Oid>, Option<Oid>) + 'a;
+
+/// Git's order of tree entries: by name, a tree's name as if it ended in '/'.
+fn entry_cmp(a: &git2::TreeEntry<'_>, b: &git2::TreeEntry<'_>) -> std::cmp::Ordering {
+    let key = |e: &git2::TreeEntry<'_>| {
+        let mut k = e.name_bytes().to_vec();
+        if e.kind() == Some(ObjectType::Tree) {
+            k.push(b'/');
+        }
+        k
+    };
+    let (na, nb) = (a.name_bytes(), b.name_bytes());
+    // The common case needs no allocation: names differ before either ends.
+    let n = na.len().min(nb.len());
+    match na[..n].cmp(&nb[..n]) {
+        std::cmp::Ordering::Equal => key(a).cmp(&key(b)),
+        other => other,
+    }
+}
+
+/// Calls `f(name, new, old)` for each entry that differs between two sorted
+/// trees, walking both in step (no hashing, no allocation per entry).
+fn diff_entries(new: Option<&Tree<'_>>, old: Option<&Tree<'_>>, f: &mut EntryFn<'_>) {
+    let (nl, ol) = (new.map_or(0, |t| t.len()), old.map_or(0, |t| t.len()));
+    let (mut i, mut j) = (0, 0);
+    while i < nl || j < ol {
+        let a = if i < nl {
+            new.and_then(|t| t.get(i))
+        } else {
+            None
+        };
+        let b = if j < ol {
+            old.and_then(|t| t.get(j))
+        } else {
+            None
+        };
+        match (a, b) {
+            (Some(a), Some(b)) => match if a.name_bytes() == b.name_bytes() {
+                std::cmp::Ordering::Equal
+            } else {
+                entry_cmp(&a, &b)
+            } {
+                std::cmp::Ordering::Equal => {
+                    if a.id() != b.id() {
+                        f(a.name_bytes(), Some(a.id()), Some(b.id()));
+                    }
+                    i += 1;
+                    j += 1;
+                }
+                std::cmp::Ordering::Less => {
+                    f(a.name_bytes(), Some(a.id()), None);
+                    i += 1;
+                }
+                std::cmp::Ordering::Greater => {
+                    f(b.name_bytes(), None, Some(b.id()));
+                    j += 1;
+                }
+            },
+            (Some(a), None) => {
+                f(a.name_bytes(), Some(a.id()), None);
+                i += 1;
+            }
+            (None, Some(b)) => {
+                f(b.name_bytes(), None, Some(b.id()));
+                j += 1;
+            }
+            (None, None) => break,
+        }
+    }
+}
+
+/// One entry of a raw tree object: "<mode> <name>\0<20-byte id>".
+struct RawEntry<'a> {
+    name: &'a [u8],
+    id: &'a [u8],
+    tree: bool,
+    all: &'a [u8],
+}
+
+fn raw_entry(data: &[u8], pos: usize) -> Option<(RawEntry<'_>, usize)> {
+    let rest = data.get(pos..)?;
+    let sp = memchr::memchr(b' ', rest)?;
+    let nul = memchr::memchr(0, &rest[sp + 1..])? + sp + 1;
+    let end = nul + 1 + 20;
+    let all = rest.get(..end)?;
+    Some((
+        RawEntry {
+            name: &rest[sp + 1..nul],
+            id: &rest[nul + 1..end],
+            tree: &rest[..sp] == b"40000",
+            all,
+        },
+        pos + end,
+    ))
+}
+
+fn raw_cmp(a: &RawEntry<'_>, b: &RawEntry<'_>) -> std::cmp::Ordering {
+    let n = a.name.len().min(b.name.len());
+    match a.name[..n].cmp(&b.name[..n]) {
+        std::cmp::Ordering::Equal => {
+            let tail = |e: &RawEntry<'_>| e.name.get(n).copied().or(e.tree.then_some(b'/'));
+            tail(a).cmp(&tail(b))
+        }
+        other => other,
+    }
+}
+
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const CHUNK: usize = 64;
+    let n = a.len().min(b.len());
+    let mut k = 0;
+    while k + CHUNK <= n && a[k..k + CHUNK] == b[k..k + CHUNK] {
+        k += CHUNK;
+    }
+    while k < n && a[k] == b[k] {
+        k += 1;
+    }
+    k
+}
+
+fn common_prefix_rev(a: &[u8], b: &[u8]) -> usize {
+    const CHUNK: usize = 64;
+    let n = a.len().min(b.len());
+    let (la, lb) = (a.len(), b.len());
+    let mut k = 0;
+    while k + CHUNK <= n && a[la - k - CHUNK..la - k] == b[lb - k - CHUNK..lb - k] {
+        k += CHUNK;
+    }
+    while k < n && a[la - k - 1] == b[lb - k - 1] {
+        k += 1;
+    }
+    k
+}
+
+/// [`diff_entries`] over raw tree objects: whole entries are compared as
+/// bytes, so the unchanged ones (nearly all) cost one memcmp each.
+fn diff_raw(new: &[u8], old: &[u8], f: &mut EntryFn<'_>) {
+    let oid = |b: &[u8]| Oid::from_bytes(b).ok();
+    // Skip the identical head: find the first differing byte a chunk at a
+    // time, then start at the entry that holds it.
+    let common = common_prefix(new, old);
+    let suffix = common_prefix_rev(new, old);
+    let mut start = 0;
+    while let Some((_, next)) = raw_entry(new, start) {
+        if next > common {
+            break;
+        }
+        start = next;
+    }
+    let (mut i, mut j) = (start, start);
+    loop {
+        // Both sides are in the identical tail at the same distance from the end.
+        if new.len() - i == old.len() - j && new.len() - i <= suffix {
+            break;
+        }
+        let a = raw_entry(new, i);
+        let b = raw_entry(old, j);
+        match (a, b) {
+            (Some((a, ni)), Some((b, nj))) => {
+                if a.all == b.all {
+                    i = ni;
+                    j = nj;
+                    continue;
+                }
+                match raw_cmp(&a, &b) {
+                    std::cmp::Ordering::Equal => {
+                        f(a.name, oid(a.id), oid(b.id));
+                        i = ni;
+                        j = nj;
+                    }
+                    std::cmp::Ordering::Less => {
+                        f(a.name, oid(a.id), None);
+                        i = ni;
+                    }
+                    std::cmp::Ordering::Greater => {
+                        f(b.name, None, oid(b.id));
+                        j = nj;
+                    }
+                }
+            }
+            (Some((a, ni)), None) => {
+                f(a.name, oid(a.id), None);
+                i = ni;
+            }
+            (None, Some((b, nj))) => {
+                f(b.name, None, oid(b.id));
+                j = nj;
+            }
+            (None, None) => break,
+        }
+    }
 }
 
 impl DraftRepo {
@@ -62,91 +248,101 @@ impl DraftRepo {
         self.git_dir().join("duyet").join("index")
     }
 
-    /// Where the index of draft `id` is kept.
-    fn index_file(&self, id: &str) -> PathBuf {
-        // ids are slugs; anything else is hex-encoded to stay a plain file name.
-        let safe = if id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
-            && !id.starts_with('.')
-        {
-            id.to_string()
-        } else {
-            id.bytes().map(|b| format!("{b:02x}")).collect()
-        };
-        self.index_dir().join("drafts").join(format!("{safe}.json"))
+    /// The bucket file that keeps draft `id`'s touches (64 buckets: few
+    /// files to write on a rebuild, little to read for one draft).
+    fn bucket_file(&self, id: &str) -> PathBuf {
+        let h = id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        });
+        self.index_dir()
+            .join("drafts")
+            .join(format!("{:02}.json", h % BUCKETS))
     }
 
-    /// What `commit` did to each draft compared with its first parent,
-    /// descending only into the subtrees that changed.
-    fn touches_of(&self, commit: &Commit<'_>) -> Result<Vec<(String, Touch)>> {
+    /// The `drafts/` tree of a commit.
+    fn drafts_tree_of(&self, commit: &Commit<'_>) -> Result<Option<Tree<'_>>> {
+        let t = commit.tree()?;
+        Ok(t.get_name(DRAFTS_DIR)
+            .and_then(|e| self.repo.find_tree(e.id()).ok()))
+    }
+
+    /// What `commit` did to each draft compared with its first parent whose
+    /// `drafts/` tree is `before`, descending only into what changed.
+    /// `years` keeps the year trees loaded for the previous commit: most of
+    /// them are the next commit's too (libgit2 does not cache large trees).
+    fn touches_of<'o>(
+        &self,
+        odb: &'o git2::Odb<'_>,
+        commit: &Commit<'_>,
+        here: Option<&Tree<'_>>,
+        before: Option<&Tree<'_>>,
+        years_cache: &mut HashMap<Oid, git2::OdbObject<'o>>,
+    ) -> Result<Vec<(String, Touch)>> {
         let repo = &self.repo;
-        let drafts_of = |c: &Commit<'_>| -> Result<Option<Tree<'_>>> {
-            let t = c.tree()?;
-            Ok(t.get_name(DRAFTS_DIR)
-                .and_then(|e| repo.find_tree(e.id()).ok()))
-        };
-        let here = drafts_of(commit)?;
-        let before = match commit.parent(0) {
-            Ok(p) => drafts_of(&p)?,
-            Err(_) => None,
-        };
         let mut out = Vec::new();
-        if here.as_ref().map(|t| t.id()) == before.as_ref().map(|t| t.id()) {
+        if here.map(|t| t.id()) == before.map(|t| t.id()) {
             return Ok(out);
         }
-        let years_before = subtrees(before.as_ref());
-        for (year, id) in subtrees(here.as_ref()) {
-            let old = years_before.get(&year).copied();
-            if old == Some(id) {
+        let mut years = Vec::new();
+        diff_entries(here, before, &mut |_, n, o| years.push((n, o)));
+        let mut folders = Vec::new();
+        let mut next_cache = HashMap::new();
+        for (n, o) in years {
+            let mut load = |id: Option<Oid>| -> Option<git2::OdbObject<'o>> {
+                let id = id?;
+                years_cache.remove(&id).or_else(|| odb.read(id).ok())
+            };
+            let (yn, yo) = (load(n), load(o));
+            diff_raw(
+                yn.as_ref().map_or(&[][..], |o| o.data()),
+                yo.as_ref().map_or(&[][..], |o| o.data()),
+                &mut |name, n, o| {
+                    if let Some(n) = n {
+                        folders.push((String::from_utf8_lossy(name).into_owned(), n, o));
+                    }
+                },
+            );
+            if let (Some(id), Some(obj)) = (o, yo) {
+                next_cache.insert(id, obj);
+            }
+        }
+        *years_cache = next_cache;
+        for (name, folder, prev) in folders {
+            let files = |f: Option<Oid>| -> (Option<Oid>, Option<Oid>) {
+                match f.and_then(|f| repo.find_tree(f).ok()) {
+                    Some(t) => (
+                        t.get_name("draft.md").map(|e| e.id()),
+                        t.get_name("review.toml").map(|e| e.id()),
+                    ),
+                    None => (None, None),
+                }
+            };
+            let (d1, r1) = files(Some(folder));
+            let (d0, r0) = files(prev);
+            let draft = (d1.is_some() && d1 != d0)
+                .then(|| d1.map(|o| o.to_string()))
+                .flatten();
+            let review = (r1.is_some() && r1 != r0)
+                .then(|| r1.map(|o| o.to_string()))
+                .flatten();
+            if draft.is_none() && review.is_none() {
                 continue;
             }
-            let y_here = repo.find_tree(id).ok();
-            let y_before = old.and_then(|o| repo.find_tree(o).ok());
-            let d_before = subtrees(y_before.as_ref());
-            for (name, folder) in subtrees(y_here.as_ref()) {
-                let prev = d_before.get(&name).copied();
-                if prev == Some(folder) {
-                    continue;
-                }
-                let files = |f: Option<Oid>| -> (Option<Oid>, Option<Oid>) {
-                    match f.and_then(|f| repo.find_tree(f).ok()) {
-                        Some(t) => (
-                            t.get_name("draft.md").map(|e| e.id()),
-                            t.get_name("review.toml").map(|e| e.id()),
-                        ),
-                        None => (None, None),
-                    }
-                };
-                let (d1, r1) = files(Some(folder));
-                let (d0, r0) = files(prev);
-                let draft = (d1.is_some() && d1 != d0)
-                    .then(|| d1.map(|o| o.to_string()))
-                    .flatten();
-                let review = (r1.is_some() && r1 != r0)
-                    .then(|| r1.map(|o| o.to_string()))
-                    .flatten();
-                if draft.is_none() && review.is_none() {
-                    continue;
-                }
-                let author = commit.author();
-                out.push((
-                    String::from_utf8_lossy(&name).into_owned(),
-                    Touch {
-                        commit: commit.id().to_string(),
-                        draft,
-                        review,
-                        author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
-                        email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
-                        time: time_of(&author.when()),
-                        committed: time_of(&commit.committer().when()),
-                        summary: String::from_utf8_lossy(
-                            commit.summary_bytes().unwrap_or_default(),
-                        )
+            let author = commit.author();
+            out.push((
+                name,
+                Touch {
+                    commit: commit.id().to_string(),
+                    draft,
+                    review,
+                    author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+                    email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+                    time: time_of(&author.when()),
+                    committed: time_of(&commit.committer().when()),
+                    summary: String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default())
                         .into_owned(),
-                    },
-                ));
-            }
+                },
+            ));
         }
         Ok(out)
     }
@@ -159,22 +355,52 @@ impl DraftRepo {
         stop: Option<Oid>,
         progress: &mut dyn FnMut(usize),
     ) -> Result<Option<(Touches, usize)>> {
+        // git itself does not re-hash every object it reads; libgit2 does by
+        // default, which triples the cost of a walk. `git fsck` checks hashes.
+        git2::opts::strict_hash_verification(false);
+        let result = self.walk_touches_unverified(stop, progress);
+        git2::opts::strict_hash_verification(true);
+        result
+    }
+
+    fn walk_touches_unverified(
+        &self,
+        stop: Option<Oid>,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<Option<(Touches, usize)>> {
         let mut commit = self.head_commit()?;
+        let mut here = self.drafts_tree_of(&commit)?;
+        let odb = self.repo.odb()?;
+        let mut years_cache = HashMap::new();
         let mut per_commit: Vec<Vec<(String, Touch)>> = Vec::new();
         let mut n: usize = 0;
         loop {
             if Some(commit.id()) == stop {
                 break;
             }
-            per_commit.push(self.touches_of(&commit)?);
+            let parent = commit.parent(0).ok();
+            let before = match &parent {
+                Some(p) => self.drafts_tree_of(p)?,
+                None => None,
+            };
+            per_commit.push(self.touches_of(
+                &odb,
+                &commit,
+                here.as_ref(),
+                before.as_ref(),
+                &mut years_cache,
+            )?);
             n += 1;
             if n.is_multiple_of(1000) {
                 progress(n);
             }
-            match commit.parent(0) {
-                Ok(p) => commit = p,
-                Err(_) if stop.is_none() => break,
-                Err(_) => return Ok(None),
+            match parent {
+                Some(p) => {
+                    commit = p;
+                    here = before;
+                }
+                None if stop.is_none() => break,
+                None => return Ok(None),
             }
         }
         let mut touches: Touches = HashMap::new();
@@ -202,12 +428,18 @@ impl DraftRepo {
         std::fs::rename(&tmp, path)
     }
 
-    fn read_touches(&self, id: &str) -> Option<Vec<Touch>> {
-        match std::fs::read(self.index_file(id)) {
+    /// A bucket's touches by draft id; `None` when the file is unreadable.
+    fn read_bucket(&self, file: &Path) -> Option<Touches> {
+        match std::fs::read(file) {
             Ok(bytes) => serde_json::from_slice(&bytes).ok(),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(Vec::new()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(HashMap::new()),
             Err(_) => None,
         }
+    }
+
+    fn read_touches(&self, id: &str) -> Option<Vec<Touch>> {
+        let mut bucket = self.read_bucket(&self.bucket_file(id))?;
+        Some(bucket.remove(id).unwrap_or_default())
     }
 
     /// Brings the index up to HEAD (building it if needed) and returns the
@@ -248,32 +480,41 @@ impl DraftRepo {
         } else {
             old_stats.unwrap_or_default()
         };
+        let mut buckets: HashMap<PathBuf, Touches> = HashMap::new();
         for (id, new) in touches {
-            let mut all = if rebuilt {
-                Vec::new()
+            buckets
+                .entry(self.bucket_file(&id))
+                .or_default()
+                .insert(id, new);
+        }
+        for (file, new) in buckets {
+            let mut bucket = if rebuilt {
+                HashMap::new()
             } else {
-                match self.read_touches(&id) {
-                    Some(t) => t,
-                    // A corrupt draft file: start again from nothing.
+                match self.read_bucket(&file) {
+                    Some(b) => b,
+                    // A corrupt bucket: start again from nothing.
                     None => {
                         let _ = std::fs::remove_dir_all(self.index_dir());
                         return self.update_index(progress);
                     }
                 }
             };
-            all.extend(new);
-            let revs: Vec<&Touch> = all.iter().filter(|t| t.draft.is_some()).collect();
-            if let Some(last) = revs.last() {
-                stats.insert(
-                    id.clone(),
-                    DraftStats {
-                        revisions: revs.len(),
-                        last_change: last.time,
-                    },
-                );
+            for (id, touches) in new {
+                let all = bucket.entry(id.clone()).or_default();
+                all.extend(touches);
+                let revs: Vec<&Touch> = all.iter().filter(|t| t.draft.is_some()).collect();
+                if let Some(last) = revs.last() {
+                    stats.insert(
+                        id,
+                        DraftStats {
+                            revisions: revs.len(),
+                            last_change: last.time,
+                        },
+                    );
+                }
             }
-            let file = self.index_file(&id);
-            let bytes = serde_json::to_vec(&all).map_err(|e| Error::Sign(e.to_string()))?;
+            let bytes = serde_json::to_vec(&bucket).map_err(|e| Error::Sign(e.to_string()))?;
             Self::write_atomic(&file, &bytes).map_err(|e| io(e, file.clone()))?;
         }
         let stats_file = self.index_dir().join("stats.json");
