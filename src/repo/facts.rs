@@ -6,6 +6,7 @@ use std::path::Path;
 use git2::{Oid, Sort};
 
 use super::history::time_of;
+use super::rawtree::diff_raw;
 use super::{DraftRepo, Error, Result, blob_text};
 use crate::model::Time;
 
@@ -76,26 +77,25 @@ impl DraftRepo {
     /// The facts about one commit.
     pub fn commit_facts(&self, id: &str) -> Result<CommitFacts> {
         let c = self.repo.find_commit(Oid::from_str(id)?)?;
-        let tree = c.tree()?;
+        let odb = self.repo.odb()?;
         let mut changes = Vec::new();
         let parents: Vec<git2::Commit<'_>> = c.parents().collect();
-        let paths_between = |old: Option<&git2::Tree<'_>>| -> Result<Vec<String>> {
-            let diff = self.repo.diff_tree_to_tree(old, Some(&tree), None)?;
-            Ok(diff
-                .deltas()
-                .filter_map(|d| {
-                    d.new_file()
-                        .path()
-                        .or(d.old_file().path())
-                        .map(|p| p.to_string_lossy().into_owned())
-                })
-                .collect())
-        };
         if parents.is_empty() {
-            changes.push(paths_between(None)?);
+            let mut out = Vec::new();
+            self.raw_changes(&odb, Some(c.tree_id()), None, "", false, &mut out)?;
+            changes.push(out.into_iter().map(|(p, _)| p).collect());
         }
         for p in &parents {
-            changes.push(paths_between(Some(&p.tree()?))?);
+            let mut out = Vec::new();
+            self.raw_changes(
+                &odb,
+                Some(c.tree_id()),
+                Some(p.tree_id()),
+                "",
+                false,
+                &mut out,
+            )?;
+            changes.push(out.into_iter().map(|(p, _)| p).collect());
         }
         Ok(CommitFacts {
             id: id.to_string(),
@@ -159,78 +159,86 @@ impl DraftRepo {
     /// that the audit looks closely only at the commits that matter.
     pub fn changes_protected(&self, id: &str) -> Result<bool> {
         let c = self.repo.find_commit(Oid::from_str(id)?)?;
-        let tree = c.tree()?;
-        let parent_tree = match c.parent(0) {
-            Ok(p) => Some(p.tree()?),
-            Err(_) => None,
+        let parent = c.parent(0).ok().map(|p| p.tree_id());
+        let odb = self.repo.odb()?;
+        let mut out = Vec::new();
+        self.raw_changes(&odb, Some(c.tree_id()), parent, "", true, &mut out)?;
+        Ok(!out.is_empty())
+    }
+
+    /// Files that differ between two trees (recursively), with their blob
+    /// in `new` (`None`: removed). With `protected_only`, only review.toml
+    /// files and the trust list are looked for, and nothing else is read.
+    pub(crate) fn raw_changes(
+        &self,
+        odb: &git2::Odb<'_>,
+        new: Option<Oid>,
+        old: Option<Oid>,
+        prefix: &str,
+        protected_only: bool,
+        out: &mut Vec<(String, Option<String>)>,
+    ) -> Result<()> {
+        let read = |id: Option<Oid>| -> Result<Option<git2::OdbObject<'_>>> {
+            match id {
+                Some(i) => Ok(Some(odb.read(i)?)),
+                None => Ok(None),
+            }
         };
-        let entry_id = |t: Option<&git2::Tree<'_>>, path: &str| {
-            t.and_then(|t| t.get_path(Path::new(path)).ok())
-                .map(|e| e.id())
-        };
-        if entry_id(Some(&tree), super::TRUST_PATH)
-            != entry_id(parent_tree.as_ref(), super::TRUST_PATH)
-        {
-            return Ok(true);
-        }
-        let sub = |t: Option<&git2::Tree<'_>>, name: &str| -> Option<git2::Tree<'_>> {
-            let e = t?.get_name(name)?;
-            self.repo.find_tree(e.id()).ok()
-        };
-        let (d_new, d_old) = (
-            sub(Some(&tree), super::DRAFTS_DIR),
-            sub(parent_tree.as_ref(), super::DRAFTS_DIR),
+        let (n, o) = (read(new)?, read(old)?);
+        let mut items = Vec::new();
+        diff_raw(
+            n.as_ref().map_or(&[][..], |x| x.data()),
+            o.as_ref().map_or(&[][..], |x| x.data()),
+            &mut |name, a, b| items.push((String::from_utf8_lossy(name).into_owned(), a, b)),
         );
-        if d_new.as_ref().map(|t| t.id()) == d_old.as_ref().map(|t| t.id()) {
-            return Ok(false);
-        }
-        let names = |t: Option<&git2::Tree<'_>>| -> Vec<(Vec<u8>, Oid)> {
-            t.map(|t| {
-                t.iter()
-                    .map(|e| (e.name_bytes().to_vec(), e.id()))
-                    .collect()
-            })
-            .unwrap_or_default()
-        };
-        let mut years: Vec<Vec<u8>> = names(d_new.as_ref())
-            .into_iter()
-            .chain(names(d_old.as_ref()))
-            .map(|(n, _)| n)
-            .collect();
-        years.sort();
-        years.dedup();
-        for y in years {
-            let ys = String::from_utf8_lossy(&y).into_owned();
-            let (yn, yo) = (sub(d_new.as_ref(), &ys), sub(d_old.as_ref(), &ys));
-            if yn.as_ref().map(|t| t.id()) == yo.as_ref().map(|t| t.id()) {
+        for (name, a, b) in items {
+            let path = if prefix.is_empty() {
+                name
+            } else {
+                format!("{prefix}/{name}")
+            };
+            if protected_only && !may_hold_protected(&path) {
                 continue;
             }
-            let mut ids: Vec<Vec<u8>> = names(yn.as_ref())
-                .into_iter()
-                .chain(names(yo.as_ref()))
-                .map(|(n, _)| n)
-                .collect();
-            ids.sort();
-            ids.dedup();
-            for d in ids {
-                let ds = String::from_utf8_lossy(&d).into_owned();
-                let (fn_, fo) = (sub(yn.as_ref(), &ds), sub(yo.as_ref(), &ds));
-                if fn_.as_ref().map(|t| t.id()) == fo.as_ref().map(|t| t.id()) {
-                    continue;
-                }
-                let review = |t: Option<&git2::Tree<'_>>| {
-                    t.and_then(|t| t.get_name("review.toml")).map(|e| e.id())
-                };
-                if review(fn_.as_ref()) != review(fo.as_ref()) {
-                    return Ok(true);
-                }
+            let tree_of = |s: Option<(Oid, bool)>| s.filter(|x| x.1).map(|x| x.0);
+            let blob_of = |s: Option<(Oid, bool)>| s.filter(|x| !x.1).map(|x| x.0);
+            let (at, bt) = (tree_of(a), tree_of(b));
+            if at.is_some() || bt.is_some() {
+                self.raw_changes(odb, at, bt, &path, protected_only, out)?;
+            }
+            let (ab, bb) = (blob_of(a), blob_of(b));
+            if ab.is_some() || bb.is_some() {
+                out.push((path, ab.map(|x| x.to_string())));
             }
         }
-        Ok(false)
+        Ok(())
     }
 
     /// The number of parents of a commit.
     pub fn parent_count(&self, id: &str) -> Result<usize> {
         Ok(self.repo.find_commit(Oid::from_str(id)?)?.parent_count())
     }
+}
+
+/// Whether a path is, or may contain, a review.toml or the trust list.
+fn may_hold_protected(path: &str) -> bool {
+    let parts: Vec<&str> = path.split('/').collect();
+    matches!(
+        parts.as_slice(),
+        [".duyet"]
+            | [".duyet", "trust.toml"]
+            | ["drafts"]
+            | ["drafts", _]
+            | ["drafts", _, _]
+            | ["drafts", _, _, "review.toml"]
+    )
+}
+
+/// Runs `f` without libgit2 re-hashing every object it reads (as git does;
+/// `git fsck` checks the hashes). For whole-history scans.
+pub fn without_hash_verification<T>(f: impl FnOnce() -> T) -> T {
+    git2::opts::strict_hash_verification(false);
+    let r = f();
+    git2::opts::strict_hash_verification(true);
+    r
 }

@@ -1,6 +1,9 @@
 //! Listing the drafts at HEAD: one tree read and a few small blobs, no history.
 
+use std::collections::HashMap;
 use std::path::Path;
+
+use serde::{Deserialize, Serialize};
 
 use git2::{ObjectType, Tree};
 
@@ -16,6 +19,14 @@ pub struct Listing {
     pub problems: Vec<Error>,
 }
 
+/// What the listing keeps of a draft folder, by its tree id.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Cached {
+    meta: Meta,
+    review: Option<Review>,
+    draft_blob: String,
+}
+
 impl DraftRepo {
     /// Lists the drafts at HEAD with their status (design.md section 2).
     pub fn list(&self) -> Result<Listing> {
@@ -23,12 +34,21 @@ impl DraftRepo {
         self.list_tree(&tree)
     }
 
-    /// Lists the drafts in `tree`.
+    /// Lists the drafts in `tree`. What each draft folder holds is cached
+    /// under `.git/duyet/list.json` by the folder's tree id (content
+    /// addressed, so never stale): an unchanged folder is not read again.
     pub(crate) fn list_tree(&self, tree: &Tree<'_>) -> Result<Listing> {
         let mut listing = Listing::default();
         let Ok(drafts) = tree.get_path(Path::new(DRAFTS_DIR)) else {
             return Ok(listing);
         };
+        let cache_file = self.git_dir().join("duyet").join("list.json");
+        let mut cache: HashMap<String, Cached> = std::fs::read(&cache_file)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default();
+        let mut fresh: HashMap<String, Cached> = HashMap::with_capacity(cache.len());
+        let mut misses = 0usize;
         let drafts = self.repo.find_tree(drafts.id())?;
         for year in drafts.iter() {
             if year.kind() != Some(ObjectType::Tree) {
@@ -42,10 +62,44 @@ impl DraftRepo {
                 }
                 let id = String::from_utf8_lossy(draft.name_bytes()).into_owned();
                 let path = format!("{DRAFTS_DIR}/{year_name}/{id}");
-                let draft_tree = self.repo.find_tree(draft.id())?;
-                match self.read_summary(&draft_tree, &year_name, &id, &path) {
-                    Ok(s) => listing.drafts.push(s),
-                    Err(e) => listing.problems.push(e),
+                let key = draft.id().to_string();
+                let cached = match cache.remove(&key) {
+                    Some(c) => c,
+                    None => {
+                        misses += 1;
+                        let draft_tree = self.repo.find_tree(draft.id())?;
+                        match self.read_summary(&draft_tree, &year_name, &id, &path) {
+                            Ok(s) => Cached {
+                                meta: s.meta,
+                                review: s.review,
+                                draft_blob: s.draft_blob,
+                            },
+                            Err(e) => {
+                                listing.problems.push(e);
+                                continue;
+                            }
+                        }
+                    }
+                };
+                listing.drafts.push(DraftSummary {
+                    status: Status::of(cached.review.as_ref(), &cached.draft_blob),
+                    id,
+                    year: year_name.clone(),
+                    path,
+                    meta: cached.meta.clone(),
+                    review: cached.review.clone(),
+                    draft_blob: cached.draft_blob.clone(),
+                });
+                fresh.insert(key, cached);
+            }
+        }
+        if misses > 0 || !cache.is_empty() {
+            // A cache that cannot be written (read-only repository) only costs time.
+            if let Ok(bytes) = serde_json::to_vec(&fresh) {
+                let _ = std::fs::create_dir_all(cache_file.parent().unwrap_or(Path::new(".")));
+                let tmp = cache_file.with_extension(format!("tmp{}", std::process::id()));
+                if std::fs::write(&tmp, bytes).is_ok() {
+                    let _ = std::fs::rename(&tmp, &cache_file);
                 }
             }
         }

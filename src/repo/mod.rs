@@ -6,12 +6,13 @@ mod facts;
 mod history;
 mod index;
 mod list;
+mod rawtree;
 mod remote;
 mod stats;
 mod write;
 
 pub use error::{Error, Result, malformed};
-pub use facts::CommitFacts;
+pub use facts::{CommitFacts, without_hash_verification};
 pub use index::Touch;
 pub use list::Listing;
 pub use remote::Upstream;
