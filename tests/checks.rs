@@ -286,3 +286,12 @@ proptest! {
         prop_assert_eq!(fold_tones(&fold_tones(&s)), fold_tones(&s));
     }
 }
+
+proptest! {
+    /// The fast path of `nfc` (text made only of characters that are NFC on
+    /// their own) agrees with full normalisation.
+    #[test]
+    fn nfc_fast_path_agrees_with_full_normalisation(s in "[\\u{0}-\\u{2ff}\\u{1e00}-\\u{1eff}\\u{2010}-\\u{206f}]{0,60}") {
+        prop_assert_eq!(nfc(&s).into_owned(), s.nfc().collect::<String>());
+    }
+}

@@ -9,7 +9,9 @@ use std::time::Duration;
 use serde::Serialize;
 use similar::{Algorithm, ChangeTag, DiffOp, TextDiff};
 
-use crate::model::text::{canonical, has_cr, nfc};
+use std::borrow::Cow;
+
+use crate::model::text::{has_cr, lf, nfc};
 
 /// What a line of the diff is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -139,12 +141,13 @@ fn word_runs(old: &str, new: &str) -> Option<(Vec<Segment>, Vec<Segment>)> {
 /// Diffs two texts: normalises both to NFC and LF, diffs lines, and marks
 /// the changed words inside paired changed lines.
 pub fn diff_texts(old_raw: &str, new_raw: &str) -> DraftDiff {
-    let old = canonical(old_raw);
-    let new = canonical(new_raw);
+    let (old_nfc, new_nfc) = (nfc(old_raw), nfc(new_raw));
     let mut notices = Vec::new();
-    if nfc(old_raw) != old_raw || nfc(new_raw) != new_raw {
+    if matches!(old_nfc, Cow::Owned(_)) || matches!(new_nfc, Cow::Owned(_)) {
         notices.push(Notice::Normalized);
     }
+    let old = lf(old_nfc);
+    let new = lf(new_nfc);
     if has_cr(old_raw) != has_cr(new_raw) {
         notices.push(Notice::LineEndings);
     }
@@ -153,8 +156,10 @@ pub fn diff_texts(old_raw: &str, new_raw: &str) -> DraftDiff {
     }
     let old_lines = split_lines(&old);
     let new_lines = split_lines(&new);
+    // Myers: linear in the size of the texts when they differ in few places,
+    // as revisions do.
     let diff = TextDiff::configure()
-        .algorithm(Algorithm::Patience)
+        .algorithm(Algorithm::Myers)
         .timeout(Duration::from_secs(5))
         .diff_slices(&old_lines, &new_lines);
     let mut out = DraftDiff {

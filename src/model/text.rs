@@ -10,21 +10,38 @@ use unicode_width::UnicodeWidthStr;
 
 /// Returns `s` in Unicode NFC, borrowing when it already is.
 pub fn nfc(s: &str) -> Cow<'_, str> {
-    if is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+    if plainly_nfc(s) || is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
         Cow::Borrowed(s)
     } else {
         Cow::Owned(s.nfc().collect())
     }
 }
 
+/// A fast check for the usual Vietnamese text: every character is below
+/// U+0300 (ASCII, Latin-1, Latin Extended A/B: ă đ ơ ư), in Latin Extended
+/// Additional (U+1E00–U+1EFF: ạ ả ấ … ỹ) or typographic punctuation
+/// (U+2010–U+206F). All of these are NFC on their own and none combines with
+/// a neighbour, so such a text is NFC. Anything else goes to the full check.
+fn plainly_nfc(s: &str) -> bool {
+    s.chars().all(|c| {
+        c < '\u{300}'
+            || ('\u{1E00}'..='\u{1EFF}').contains(&c)
+            || ('\u{2010}'..='\u{206F}').contains(&c)
+    })
+}
+
 /// NFC with CRLF and lone CR line endings turned into LF: the form in which
 /// texts are compared, diffed and checked.
 pub fn canonical(s: &str) -> Cow<'_, str> {
-    let n = nfc(s);
-    if n.contains('\r') {
-        Cow::Owned(n.replace("\r\n", "\n").replace('\r', "\n"))
+    lf(nfc(s))
+}
+
+/// `s` with CRLF and lone CR line endings turned into LF.
+pub fn lf(s: Cow<'_, str>) -> Cow<'_, str> {
+    if s.contains('\r') {
+        Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
-        n
+        s
     }
 }
 

@@ -1,12 +1,10 @@
 //! What the audit needs to know about commits: parents, message, signature,
 //! the files each commit changed against each parent, and files at a commit.
 
-use std::path::Path;
-
 use git2::{Oid, Sort};
 
 use super::history::time_of;
-use super::rawtree::diff_raw;
+use super::rawtree::{diff_raw, find_raw};
 use super::{DraftRepo, Error, Result, blob_text};
 use crate::model::Time;
 
@@ -109,21 +107,34 @@ impl DraftRepo {
 
     /// The blob id and text of `path` at `commit`, if present.
     pub fn file_at(&self, commit: &str, path: &str) -> Result<Option<(String, String)>> {
-        let c = self.repo.find_commit(Oid::from_str(commit)?)?;
-        let Ok(entry) = c.tree()?.get_path(Path::new(path)) else {
+        let Some(id) = self.blob_at(commit, path)? else {
             return Ok(None);
         };
-        let blob = self.repo.find_blob(entry.id())?;
-        Ok(Some((entry.id().to_string(), blob_text(&blob, path)?)))
+        let blob = self.repo.find_blob(Oid::from_str(&id)?)?;
+        Ok(Some((id, blob_text(&blob, path)?)))
     }
 
-    /// The blob id of `path` at `commit`, if present.
+    /// The blob id of `path` at `commit`, if present. Trees along the path
+    /// are scanned raw, without being parsed into libgit2 trees (a year
+    /// folder holds thousands of drafts).
     pub fn blob_at(&self, commit: &str, path: &str) -> Result<Option<String>> {
         let c = self.repo.find_commit(Oid::from_str(commit)?)?;
-        Ok(c.tree()?
-            .get_path(Path::new(path))
-            .ok()
-            .map(|e| e.id().to_string()))
+        let odb = self.repo.odb()?;
+        let mut tree = c.tree_id();
+        let parts: Vec<&str> = path.split('/').collect();
+        for (k, part) in parts.iter().enumerate() {
+            let obj = odb.read(tree)?;
+            let Some((id, is_tree)) = find_raw(obj.data(), part.as_bytes()) else {
+                return Ok(None);
+            };
+            let last = k + 1 == parts.len();
+            match (last, is_tree) {
+                (true, false) => return Ok(Some(id.to_string())),
+                (false, true) => tree = id,
+                _ => return Ok(None),
+            }
+        }
+        Ok(None)
     }
 
     /// The oldest commit (first in history order) that adds `path`.

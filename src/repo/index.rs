@@ -15,8 +15,8 @@ use super::rawtree::diff_raw;
 use super::{DRAFTS_DIR, DraftRepo, DraftStats, Error, Result};
 use crate::model::Time;
 
-const FORMAT: u32 = 2;
-const BUCKETS: u64 = 64;
+const FORMAT: u32 = 3;
+const BUCKETS: u64 = 256;
 
 /// What one commit did to one draft.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -127,7 +127,7 @@ impl DraftRepo {
         self.git_dir().join("duyet").join("index")
     }
 
-    /// The bucket file that keeps draft `id`'s touches (64 buckets: few
+    /// The bucket file that keeps draft `id`'s touches (256 buckets: few
     /// files to write on a rebuild, little to read for one draft).
     fn bucket_file(&self, id: &str) -> PathBuf {
         let h = id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
@@ -135,7 +135,7 @@ impl DraftRepo {
         });
         self.index_dir()
             .join("drafts")
-            .join(format!("{:02}.json", h % BUCKETS))
+            .join(format!("{:03}.json", h % BUCKETS))
     }
 
     /// The `drafts/` tree of a commit.
@@ -330,14 +330,16 @@ impl DraftRepo {
     /// number of commits walked, every thousand.
     pub fn update_index(&self, progress: &mut dyn FnMut(usize)) -> Result<usize> {
         let head = self.head_commit()?.id();
-        let old_stats = self.read_stats_file();
-        // Without readable stats the index is incomplete: rebuild it.
-        let state = self.read_head().filter(|_| old_stats.is_some());
+        let state = self.read_head();
         if let Some(h) = &state
             && h.head == head.to_string()
+            && self.index_dir().join("stats.json").exists()
         {
             return Ok(0);
         }
+        let old_stats = self.read_stats_file();
+        // Without readable stats the index is incomplete: rebuild it.
+        let state = state.filter(|_| old_stats.is_some());
         let stop = state.as_ref().and_then(|h| Oid::from_str(&h.head).ok());
         let (touches, walked, rebuilt) = match stop {
             Some(s) if self.repo.find_commit(s).is_ok() => {

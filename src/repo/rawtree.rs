@@ -129,3 +129,15 @@ pub(crate) fn diff_raw(new: &[u8], old: &[u8], f: &mut RawFn<'_>) {
         }
     }
 }
+
+/// The entry called `name` in a raw tree object: its id and whether it is a tree.
+pub(crate) fn find_raw(data: &[u8], name: &[u8]) -> Option<(Oid, bool)> {
+    let mut pos = 0;
+    while let Some((e, next)) = raw_entry(data, pos) {
+        if e.name == name {
+            return Oid::from_bytes(e.id).ok().map(|o| (o, e.tree));
+        }
+        pos = next;
+    }
+    None
+}

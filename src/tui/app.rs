@@ -392,6 +392,20 @@ impl App {
     fn recompute_rows(&mut self) {
         let keep_id = self.selected_draft().map(|d| d.id.clone());
         let needle = fold_search(self.search.text.trim());
+        if !needle.is_empty() && self.folded.len() != self.drafts.len() {
+            self.folded = self
+                .drafts
+                .iter()
+                .map(|d| fold_search(&format!("{} {}", d.meta.title, d.id)))
+                .collect();
+        }
+        if self.sort == Sort::Title && self.title_keys.len() != self.drafts.len() {
+            self.title_keys = self
+                .drafts
+                .iter()
+                .map(|d| collation_key(&d.meta.title))
+                .collect();
+        }
         let mut rows: Vec<usize> = (0..self.drafts.len())
             .filter(|&i| self.filter.keeps(self.drafts[i].status))
             .filter(|&i| needle.is_empty() || self.folded[i].contains(&needle))
@@ -469,14 +483,10 @@ impl App {
     fn on_done(&mut self, done: Done) {
         match done {
             Done::List(Ok((drafts, problems, signer))) => {
-                self.folded = drafts
-                    .iter()
-                    .map(|d| fold_search(&format!("{} {}", d.meta.title, d.id)))
-                    .collect();
-                self.title_keys = drafts
-                    .iter()
-                    .map(|d| collation_key(&d.meta.title))
-                    .collect();
+                // Search and title keys are made when first needed: the first
+                // frame of a long list does not wait for them.
+                self.folded.clear();
+                self.title_keys.clear();
                 self.drafts = drafts;
                 self.problems = problems;
                 self.signer = Some(signer);
