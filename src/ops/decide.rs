@@ -27,8 +27,8 @@ pub struct DecisionRequest {
 pub struct DecisionPlan {
     /// The draft at HEAD.
     pub draft: DraftSummary,
-    /// The newest revision's number.
-    pub revision_number: usize,
+    /// The newest revision's number, when the history was read.
+    pub revision_number: Option<usize>,
     /// What review.toml will hold.
     pub review: Review,
     /// The commit to sign.
@@ -72,18 +72,35 @@ fn rfc3339(seconds: i64, offset_minutes: i32) -> String {
 /// Checks the request and builds the decision commit without signing it.
 pub fn plan_decision(repo: &DraftRepo, req: &DecisionRequest) -> Result<DecisionPlan> {
     let draft = repo.draft(&req.id)?;
-    let history = repo.history(&req.id)?;
-    let newest = history.revisions.last().map(|r| r.number).unwrap_or(0);
-    if let Some(spec) = &req.revision {
-        let asked = repo.resolve_revision(&history, spec)?;
-        if asked != newest {
-            return Err(Error::StaleRevision {
-                id: req.id.clone(),
-                expected: spec.clone(),
-                actual: format!("{newest} ({:.10})", draft.draft_blob),
-            });
+    // A full blob id is checked against HEAD directly; a number or a prefix
+    // needs the draft's history.
+    let full_blob = |s: &str| s.len() == 40 && s.chars().all(|c| c.is_ascii_hexdigit());
+    let newest = match &req.revision {
+        Some(spec) if full_blob(spec) => {
+            if !spec.eq_ignore_ascii_case(&draft.draft_blob) {
+                return Err(Error::StaleRevision {
+                    id: req.id.clone(),
+                    expected: spec.clone(),
+                    actual: format!("{:.10}", draft.draft_blob),
+                });
+            }
+            None
         }
-    }
+        Some(spec) => {
+            let history = repo.history(&req.id)?;
+            let newest = history.revisions.last().map(|r| r.number).unwrap_or(0);
+            let asked = repo.resolve_revision(&history, spec)?;
+            if asked != newest {
+                return Err(Error::StaleRevision {
+                    id: req.id.clone(),
+                    expected: spec.clone(),
+                    actual: format!("{newest} ({:.10})", draft.draft_blob),
+                });
+            }
+            Some(newest)
+        }
+        None => None,
+    };
     if req.decision == Decision::Returned && req.comment.trim().is_empty() {
         return Err(Error::Sign(
             "returning a draft needs a comment that tells the drafter what to change (-m)"
