@@ -41,18 +41,6 @@ fn kind_heading(kind: Kind) -> Option<&'static str> {
     }
 }
 
-/// The abbreviation of the kind in the symbol ("QĐ" in "Số: 12/QĐ-STTTT").
-fn kind_abbreviation(kind: Kind) -> Option<&'static str> {
-    match kind {
-        Kind::CongVan => None,
-        Kind::QuyetDinh => Some("QĐ"),
-        Kind::KeHoach => Some("KH"),
-        Kind::ThongBao => Some("TB"),
-        Kind::ToTrinh => Some("TTr"),
-        Kind::BaoCao => Some("BC"),
-    }
-}
-
 pub(super) fn required(lines: &[DocLine<'_>], kind: Kind, out: &mut Vec<Finding>) {
     match find(lines, |t| fold_search(t) == fold_search(QUOC_HIEU)) {
         None => missing(
@@ -264,7 +252,7 @@ pub(super) fn number_and_symbol(lines: &[DocLine<'_>], kind: Kind, out: &mut Vec
         ));
         return;
     }
-    if let Some(abbr) = kind_abbreviation(kind)
+    if let Some(abbr) = kind.abbreviation()
         && groups.first().is_some_and(|g| *g != abbr)
     {
         out.push(Finding::new(

@@ -59,6 +59,19 @@ impl Kind {
         }
     }
 
+    /// The kind's abbreviation in a symbol ("QĐ" in "Số: 12/QĐ-STTTT"); a
+    /// công văn has none (its symbol is body and unit).
+    pub fn abbreviation(self) -> Option<&'static str> {
+        match self {
+            Kind::CongVan => None,
+            Kind::QuyetDinh => Some("QĐ"),
+            Kind::KeHoach => Some("KH"),
+            Kind::ThongBao => Some("TB"),
+            Kind::ToTrinh => Some("TTr"),
+            Kind::BaoCao => Some("BC"),
+        }
+    }
+
     /// The English name of the kind.
     pub fn name_en(self) -> &'static str {
         match self {

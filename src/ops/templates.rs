@@ -39,14 +39,7 @@ pub fn draft_text(t: &TemplateInput<'_>) -> String {
     } else {
         t.month.to_string()
     };
-    let abbr = match t.kind {
-        Kind::CongVan => None,
-        Kind::QuyetDinh => Some("QĐ"),
-        Kind::KeHoach => Some("KH"),
-        Kind::ThongBao => Some("TB"),
-        Kind::ToTrinh => Some("TTr"),
-        Kind::BaoCao => Some("BC"),
-    };
+    let abbr = t.kind.abbreviation();
     let symbol = match abbr {
         Some(a) => format!("{a}-{}", t.body_abbr),
         None => format!("{}-{}", t.body_abbr, t.unit),

@@ -45,17 +45,7 @@ impl DraftRepo {
                 });
             }
         }
-        for d in &mut decisions {
-            d.revision_number = revisions
-                .iter()
-                .find(|r| r.blob == d.review.revision)
-                .map(|r| r.number);
-        }
-        Ok(History {
-            id: id.to_string(),
-            revisions,
-            decisions,
-        })
+        Ok(assemble(id, revisions, decisions))
     }
 
     /// The history of draft `id` by walking first-parent history, without
@@ -103,17 +93,7 @@ impl DraftRepo {
         for (i, r) in revisions.iter_mut().enumerate() {
             r.number = i + 1;
         }
-        for d in &mut decisions {
-            d.revision_number = revisions
-                .iter()
-                .find(|r| r.blob == d.review.revision)
-                .map(|r| r.number);
-        }
-        Ok(History {
-            id: id.to_string(),
-            revisions,
-            decisions,
-        })
+        Ok(assemble(id, revisions, decisions))
     }
 
     fn touch(&self, commit: &Commit<'_>, folder: &Path) -> Result<Touch> {
@@ -210,5 +190,21 @@ pub(crate) fn time_of(t: &git2::Time) -> Time {
     Time {
         seconds: t.seconds(),
         offset_minutes: t.offset_minutes(),
+    }
+}
+
+/// A history from its revisions (numbered) and decisions, each decision
+/// linked to the revision it decided.
+fn assemble(id: &str, revisions: Vec<Revision>, mut decisions: Vec<DecisionRecord>) -> History {
+    for d in &mut decisions {
+        d.revision_number = revisions
+            .iter()
+            .find(|r| r.blob == d.review.revision)
+            .map(|r| r.number);
+    }
+    History {
+        id: id.to_string(),
+        revisions,
+        decisions,
     }
 }
