@@ -268,7 +268,7 @@ fn audit_screen_and_verified_marks() {
         "{s}"
     );
     // Commit ids differ from run to run (the demo key is new each time): no snapshot.
-    assert!(s.contains("approved   tt-kinh-phi-ha-tang-so"), "{s}");
+    assert!(s.contains("Approved     tt-kinh-phi-ha-tang-so"), "{s}");
     h.key(KeyCode::Esc);
     h.keys("f");
     let list = h.screen();

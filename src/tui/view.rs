@@ -254,7 +254,7 @@ fn draw_list(f: &mut Frame<'_>, app: &App, area: Rect, theme: &Theme) {
         + 2;
     let (unit_w, drafter_w, revs_w, age_w) = (8, 16, 7, 8);
     let title_w = w
-        .saturating_sub(status_w + unit_w + drafter_w + revs_w + age_w + 6)
+        .saturating_sub(status_w + unit_w + drafter_w + revs_w + age_w + 9)
         .max(10);
     let l = app.lang;
     let head = format!(
@@ -435,7 +435,14 @@ fn draw_audit(f: &mut Frame<'_>, app: &App, area: Rect, theme: &Theme) {
                     Span::raw(format!(
                         "{:.10}  {}  {}  {:.10}  {} ",
                         e.commit,
-                        pad(&e.decision, 9),
+                        pad(
+                            match Decision::parse(&e.decision) {
+                                Some(Decision::Approved) => l.t(Msg::Approved),
+                                Some(Decision::Returned) => l.t(Msg::Returned),
+                                None => &e.decision,
+                            },
+                            11
+                        ),
                         pad(&e.draft, 28),
                         e.revision,
                         pad(e.signer.as_deref().unwrap_or("?"), 18),
