@@ -19,7 +19,7 @@ pub use trailers::parse_trailers;
 use crate::model::trust::{Role, SignerKey, TrustList};
 use crate::model::{Decision, Review};
 use crate::repo::{
-    CommitFacts, DraftRepo, Error, Result, TRUST_PATH, parse_toml_text, without_hash_verification,
+    CommitFacts, DraftRepo, Result, TRUST_PATH, parse_toml_text, without_hash_verification,
 };
 use crate::sign::{SignError, Verifier};
 
@@ -616,10 +616,4 @@ pub fn to_csv(report: &Report) -> String {
         ));
     }
     out
-}
-
-impl From<SignError> for Error {
-    fn from(e: SignError) -> Self {
-        Error::Sign(e.to_string())
-    }
 }
