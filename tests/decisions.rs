@@ -239,6 +239,16 @@ fn gpg_home(t: &Path) -> (PathBuf, String) {
     (home, fpr)
 }
 
+/// Runs duyet with its own GNUPGHOME (git and gpg inherit it).
+fn duyet_in_gnupg(dir: &Path, home: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(BIN)
+        .current_dir(dir)
+        .args(args)
+        .env("GNUPGHOME", home)
+        .output()
+        .unwrap()
+}
+
 struct KillAgent(PathBuf);
 impl Drop for KillAgent {
     fn drop(&mut self) {
@@ -259,12 +269,11 @@ fn openpgp_key_signs_through_gpg() {
     let (home, fpr) = gpg_home(t.path());
     let _kill = KillAgent(home.clone());
     git(&dir, &["config", "user.signingKey", &fpr]);
-    let out = Command::new(BIN)
-        .current_dir(&dir)
-        .args(["return", "x", "-m", "Đề nghị bổ sung căn cứ pháp lý."])
-        .env("GNUPGHOME", &home)
-        .output()
-        .unwrap();
+    let out = duyet_in_gnupg(
+        &dir,
+        &home,
+        &["return", "x", "-m", "Đề nghị bổ sung căn cứ pháp lý."],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let commit = stdout(&out).trim().to_string();
     check_with_stock_git(
@@ -361,12 +370,7 @@ fn x509_certificate_signs_through_gpgsm() {
     std::fs::write(home.join("trustlist.txt"), format!("{fpr} S relax\n")).unwrap();
     git(&dir, &["config", "gpg.format", "x509"]);
     git(&dir, &["config", "user.signingKey", &fpr]);
-    let out = Command::new(BIN)
-        .current_dir(&dir)
-        .args(["approve", "x", "-m", "Đồng ý."])
-        .env("GNUPGHOME", &home)
-        .output()
-        .unwrap();
+    let out = duyet_in_gnupg(&dir, &home, &["approve", "x", "-m", "Đồng ý."]);
     assert!(out.status.success(), "{}", stderr(&out));
     let commit = stdout(&out).trim().to_string();
     let raw = git(&dir, &["cat-file", "commit", &commit]);

@@ -502,20 +502,12 @@ fn judge_decision(
 ) -> Result<()> {
     let folder = path.trim_end_matches("/review.toml");
     let id = folder.rsplit('/').next().unwrap_or("").to_string();
-    let review = match repo.file_at(&f.id, path) {
-        Ok(Some((_, text))) => match parse_toml_text::<Review>(path, &text) {
-            Ok(r) => Some(r),
-            Err(e) => {
-                report.findings.push(finding(
-                    &f.id,
-                    Problem::Malformed {
-                        detail: e.to_string(),
-                    },
-                ));
-                None
-            }
-        },
-        Ok(None) => None,
+    let read = repo.file_at(&f.id, path).and_then(|file| {
+        file.map(|(_, text)| parse_toml_text::<Review>(path, &text))
+            .transpose()
+    });
+    let review = match read {
+        Ok(r) => r,
         Err(e) => {
             report.findings.push(finding(
                 &f.id,

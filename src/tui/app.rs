@@ -101,8 +101,6 @@ pub enum Pane {
 /// The draft screen's state.
 #[derive(Debug, Clone)]
 pub struct DraftView {
-    /// Draft id.
-    pub id: String,
     /// The draft as listed.
     pub draft: DraftSummary,
     /// Its history, once loaded.
@@ -496,7 +494,7 @@ impl App {
                 }
                 self.recompute_rows();
                 if let Some(v) = &mut self.draft
-                    && let Some(d) = self.drafts.iter().find(|d| d.id == v.id)
+                    && let Some(d) = self.drafts.iter().find(|d| d.id == v.draft.id)
                 {
                     v.draft = d.clone();
                 }
@@ -515,7 +513,7 @@ impl App {
             }
             Done::Stats(Err(e)) => self.message = Some((e, true)),
             Done::History(id, result) => {
-                let Some(v) = self.draft.as_mut().filter(|v| v.id == id) else {
+                let Some(v) = self.draft.as_mut().filter(|v| v.draft.id == id) else {
                     return;
                 };
                 match result {
@@ -529,7 +527,7 @@ impl App {
                 }
             }
             Done::Diff(id, old, new, result) => {
-                let Some(v) = self.draft.as_mut().filter(|v| v.id == id) else {
+                let Some(v) = self.draft.as_mut().filter(|v| v.draft.id == id) else {
                     return;
                 };
                 if v.pair != Some((old, new)) {
@@ -599,7 +597,7 @@ impl App {
                     self.send(Job::List);
                     self.send(Job::Stats);
                     self.send(Job::Audit);
-                    if self.draft.as_ref().is_some_and(|v| v.id == id) {
+                    if self.draft.as_ref().is_some_and(|v| v.draft.id == id) {
                         self.send(Job::History(id));
                     }
                 }
@@ -697,7 +695,7 @@ impl App {
                             && let Some(v) = &self.draft
                         {
                             self.pending_notes
-                                .entry(v.id.clone())
+                                .entry(v.draft.id.clone())
                                 .or_default()
                                 .push(note);
                         }
@@ -748,7 +746,7 @@ impl App {
         self.send(Job::Stats);
         self.send(Job::Audit);
         if let Some(v) = &self.draft {
-            let id = v.id.clone();
+            let id = v.draft.id.clone();
             self.send(Job::History(id));
         }
     }
@@ -887,7 +885,6 @@ impl App {
     fn open(&mut self, d: DraftSummary) {
         self.screen = Screen::Draft;
         self.draft = Some(DraftView {
-            id: d.id.clone(),
             draft: d.clone(),
             history: None,
             rev_sel: 0,
@@ -916,7 +913,7 @@ impl App {
         let blob = |n: usize| h.revisions.get(n - 1).map(|r| (n, r.blob.clone()));
         let Some(new_b) = blob(new) else { return };
         let job = Job::Diff {
-            id: v.id.clone(),
+            id: v.draft.id.clone(),
             path: format!("{}/draft.md", v.draft.path),
             old: old.and_then(blob),
             new: new_b,
@@ -997,7 +994,7 @@ impl App {
             Command::Sync => self.send(Job::Sync),
             Command::Edit => {
                 let id = match (self.screen, &self.draft) {
-                    (Screen::Draft, Some(v)) => Some(v.id.clone()),
+                    (Screen::Draft, Some(v)) => Some(v.draft.id.clone()),
                     _ => self.selected_draft().map(|d| d.id.clone()),
                 };
                 if let Some(id) = id {

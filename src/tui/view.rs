@@ -149,7 +149,7 @@ fn draw_header(f: &mut Frame<'_>, app: &App, area: Rect, theme: &Theme) {
                 ),
                 theme.status(v.draft.status),
             ));
-            spans.push(Span::raw(format!("  {}  ", v.id)));
+            spans.push(Span::raw(format!("  {}  ", v.draft.id)));
             spans.push(Span::styled(
                 v.draft.meta.title.clone(),
                 Style::default().add_modifier(Modifier::BOLD),
