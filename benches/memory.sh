@@ -29,5 +29,5 @@ for _ in $(seq 60); do tmux -L duyet-mem send-keys -t m n; done
 for _ in $(seq 100); do tmux -L duyet-mem send-keys -t m PageDown; done
 tmux -L duyet-mem send-keys -t m t
 sleep 1
-grep -E "VmHWM|VmRSS" "/proc/$pid/status"
+grep -E "VmHWM|VmRSS|RssAnon|RssFile" "/proc/$pid/status"; tmux -L duyet-mem capture-pane -p -t m | head -3 >&2
 tmux -L duyet-mem send-keys -t m q

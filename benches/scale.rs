@@ -94,6 +94,8 @@ fn run_jobs(app: &mut App, repo: &DraftRepo, cache: &mut worker::Cache, only: &[
 }
 
 fn benches(c: &mut Criterion) {
+    // The process-wide libgit2 settings the duyet binary runs with.
+    duyet::repo::tune();
     // 3. The 20,000-line pair (first, on a fresh heap).
     let (old, new) = big_pair(20_000, 200, 7);
     let tmp = tempfile::tempdir().unwrap();

@@ -100,6 +100,7 @@ impl Office {
             &Options {
                 intro: None,
                 record: true,
+                ..Default::default()
             },
         )
         .unwrap()
@@ -482,4 +483,58 @@ fn a_generated_history_of_1000_decisions_is_clean() {
     assert!(r.clean(), "{:#?}", &r.findings[..r.findings.len().min(3)]);
     assert_eq!(r.trail.len(), 1000);
     assert!(r.trail.iter().all(|e| e.verified));
+}
+
+#[test]
+fn the_report_is_the_same_however_many_commits_are_judged_at_a_time() {
+    // Decisions, a trust-list change, an unsigned review change and a
+    // decision by a removed member: findings and trail must not depend on
+    // where the chunks of the audit fall.
+    let o = Office::new();
+    o.ok(&["approve", "x", "-m", "Đồng ý."]);
+    o.ok(&[
+        "trust",
+        "add",
+        "--name",
+        "Minh",
+        "--email",
+        "minh@example.vn",
+        "--role",
+        "approver",
+        "--ssh",
+        &o.pubkey("minh"),
+    ]);
+    o.as_("minh");
+    o.ok(&["return", "x", "-m", "Sửa lại."]);
+    write(
+        &o.dir,
+        "drafts/2024/x/review.toml",
+        review_toml("approved", &o.blob()),
+    );
+    git(&o.dir, &["add", "-A"]);
+    git(&o.dir, &["commit", "-qm", &message("approved", &o.blob())]);
+    o.as_("ha");
+    o.ok(&["trust", "remove", "minh@example.vn"]);
+    o.as_("minh");
+    o.ok(&["approve", "x"]);
+    let repo = o.repo();
+    let run = |chunk| {
+        let r = audit(
+            &repo,
+            &Options {
+                chunk,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        format!("{:?}\n{:?}", r.findings, r.trail)
+    };
+    let whole = run(0);
+    assert!(
+        whole.contains("Unsigned") && whole.contains("UnknownKey"),
+        "{whole}"
+    );
+    for chunk in [1, 2, 3] {
+        assert_eq!(run(chunk), whole, "chunk {chunk}");
+    }
 }

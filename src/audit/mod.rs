@@ -19,7 +19,8 @@ pub use trailers::parse_trailers;
 use crate::model::trust::{Role, SignerKey, TrustList};
 use crate::model::{Decision, Review};
 use crate::repo::{
-    CommitFacts, DraftRepo, Result, TRUST_PATH, parse_toml_text, without_hash_verification,
+    CommitFacts, DraftRepo, Result, ReviewAt, TRUST_PATH, parse_toml_text,
+    without_hash_verification,
 };
 use crate::sign::{SignError, Verifier};
 
@@ -234,33 +235,35 @@ pub struct Options {
     pub intro: Option<String>,
     /// Record intro and head in local config after a clean audit.
     pub record: bool,
+    /// Decisions judged at a time (0: [`CHUNK`]); fewer hold less memory.
+    pub chunk: usize,
 }
 
 struct Judge<'r> {
     repo: &'r DraftRepo,
+    verifier: Verifier,
+    /// The introduction commit.
+    intro: String,
+    /// Trust lists read so far, by blob id.
     trust: HashMap<String, Arc<TrustList>>,
 }
 
 impl Judge<'_> {
-    /// The trust list at `commit` (cached by blob id).
-    fn trust_at(&mut self, commit: &str) -> std::result::Result<Arc<TrustList>, String> {
-        let Some(blob) = self
-            .repo
-            .blob_at(commit, TRUST_PATH)
-            .map_err(|e| e.to_string())?
-        else {
+    /// The trust list kept in `blob` (none: the empty list), cached by blob id.
+    fn trust_list(&mut self, blob: Option<&str>) -> std::result::Result<Arc<TrustList>, String> {
+        let Some(blob) = blob else {
             return Ok(Arc::new(TrustList::default()));
         };
-        if let Some(t) = self.trust.get(&blob) {
+        if let Some(t) = self.trust.get(blob) {
             return Ok(t.clone());
         }
         let text = self
             .repo
-            .read_text(&blob, TRUST_PATH)
+            .read_text(blob, TRUST_PATH)
             .map_err(|e| e.to_string())?;
         let list: TrustList = parse_toml_text(TRUST_PATH, &text).map_err(|e| e.to_string())?;
         let list = Arc::new(list);
-        self.trust.insert(blob, list.clone());
+        self.trust.insert(blob.to_string(), list.clone());
         Ok(list)
     }
 }
@@ -317,125 +320,28 @@ fn audit_inner(
         return Ok(report);
     };
     report.intro = intro.clone();
-    let verifier = Verifier::from_repo(repo);
-    let mut judge = Judge {
-        repo,
-        trust: HashMap::new(),
-    };
-
     // The introduction: its own trust list must name its signer as admin.
-    let mut facts = vec![repo.commit_facts(&intro)?];
+    // Then every later commit that matters, judged a chunk at a time so
+    // that memory stays flat on long histories.
+    let mut pending = vec![repo.commit_facts(&intro)?];
     let ids = repo.commits_since(Some(&intro))?;
     report.commits = ids.len();
-    facts.extend(protected_facts(repo, &ids, progress)?);
-    let to_verify: Vec<(usize, &(String, Vec<u8>))> = facts
-        .iter()
-        .enumerate()
-        .filter_map(|(i, f)| f.signature.as_ref().map(|s| (i, s)))
-        .collect();
-    let verdicts = verify_all(&verifier, &to_verify);
-
-    for (i, f) in facts.iter().enumerate() {
-        let is_intro = i == 0;
-        if f.parents.len() > 1 {
-            judge_merge(repo, f, &mut report)?;
-            continue;
+    let mut judge = Judge {
+        repo,
+        verifier: Verifier::from_repo(repo),
+        intro: intro.clone(),
+        trust: HashMap::new(),
+    };
+    let chunk = if opts.chunk == 0 { CHUNK } else { opts.chunk };
+    repo.scan_protected(&ids, progress, &mut |f| {
+        pending.push(f);
+        if pending.len() >= chunk {
+            judge.chunk(&pending, &mut report)?;
+            pending.clear();
         }
-        let changed: Vec<&String> = f.changes.iter().flatten().collect();
-        let reviews: Vec<&String> = changed.iter().copied().filter(|p| is_review(p)).collect();
-        let trust_changed = changed.iter().any(|p| *p == TRUST_PATH);
-        if reviews.is_empty() && !trust_changed && !is_intro {
-            continue;
-        }
-        let before = report.findings.len();
-        // Who signed, judged by the parent's list (the intro by its own).
-        let list_at = if is_intro {
-            Some(f.id.clone())
-        } else {
-            f.parents.first().cloned()
-        };
-        let list = match list_at {
-            Some(c) => match judge.trust_at(&c) {
-                Ok(l) => l,
-                Err(e) => {
-                    report
-                        .findings
-                        .push(finding(&f.id, Problem::Malformed { detail: e }));
-                    continue;
-                }
-            },
-            None => Arc::new(TrustList::default()),
-        };
-        let mut signer = None;
-        let mut key_text = None;
-        match (&f.signature, verdicts.get(&i)) {
-            (None, _) => report.findings.push(finding(&f.id, Problem::Unsigned)),
-            (Some(_), Some(Err(e))) => report.findings.push(finding(
-                &f.id,
-                Problem::BadSignature {
-                    reason: e.to_string(),
-                },
-            )),
-            (Some(_), Some(Ok(key))) => {
-                let text = match key {
-                    SignerKey::Ssh(k) | SignerKey::OpenPgp(k) | SignerKey::X509(k) => k.clone(),
-                };
-                key_text = Some(text.clone());
-                match list.member_for(key) {
-                    None => report
-                        .findings
-                        .push(finding(&f.id, Problem::UnknownKey { key: text })),
-                    Some(m) => {
-                        signer = Some(m.name.clone());
-                        let needs: Vec<(Role, &str)> = [
-                            (!reviews.is_empty()).then_some((Role::Approver, "approver")),
-                            (trust_changed || is_intro).then_some((Role::Admin, "admin")),
-                        ]
-                        .into_iter()
-                        .flatten()
-                        .collect();
-                        for (role, name) in needs {
-                            if !m.has(role) {
-                                report.findings.push(finding(
-                                    &f.id,
-                                    Problem::NotAuthorized {
-                                        name: m.name.clone(),
-                                        role: name.to_string(),
-                                    },
-                                ));
-                            }
-                        }
-                    }
-                }
-            }
-            (Some(_), None) => report.findings.push(finding(&f.id, Problem::Unsigned)),
-        }
-        if !reviews.is_empty() {
-            let others: Vec<String> = changed
-                .iter()
-                .filter(|p| !is_review(p))
-                .map(|p| p.to_string())
-                .collect();
-            if reviews.len() > 1 || !others.is_empty() {
-                let mut files = others;
-                files.extend(reviews.iter().skip(1).map(|p| p.to_string()));
-                report
-                    .findings
-                    .push(finding(&f.id, Problem::ExtraFiles { files }));
-            }
-            for path in &reviews {
-                judge_decision(
-                    repo,
-                    f,
-                    path,
-                    &mut report,
-                    signer.clone(),
-                    key_text.clone(),
-                    before,
-                )?;
-            }
-        }
-    }
+        Ok(())
+    })?;
+    judge.chunk(&pending, &mut report)?;
     if opts.record && report.clean() {
         repo.set_local_config(INTRO_KEY, &intro)?;
         repo.set_local_config(HEAD_KEY, &head)?;
@@ -443,24 +349,115 @@ fn audit_inner(
     Ok(report)
 }
 
-/// The facts of the commits among `ids` that change protected files (or
-/// merge), in `ids`' order. (Splitting this scan over threads, each with its
-/// own repository handle, measured slower: libgit2 serialises pack access.)
-fn protected_facts(
-    repo: &DraftRepo,
-    ids: &[String],
-    progress: &mut dyn FnMut(usize),
-) -> Result<Vec<CommitFacts>> {
-    let mut out = Vec::new();
-    for (n, id) in ids.iter().enumerate() {
-        if (n + 1).is_multiple_of(1000) {
-            progress(n + 1);
+/// Decisions judged at a time by default: their facts and signatures are
+/// held together (about 1.5 KB each), and verified in parallel.
+pub const CHUNK: usize = 2048;
+
+impl Judge<'_> {
+    /// Judges `facts` (in history order) into `report`.
+    fn chunk(&mut self, facts: &[CommitFacts], report: &mut Report) -> Result<()> {
+        let to_verify: Vec<(usize, &(String, Vec<u8>))> = facts
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| f.signature.as_ref().map(|s| (i, s)))
+            .collect();
+        let verdicts = verify_all(&self.verifier, &to_verify);
+        for (i, f) in facts.iter().enumerate() {
+            let is_intro = f.id == self.intro;
+            if f.parents.len() > 1 {
+                judge_merge(self.repo, f, report)?;
+                continue;
+            }
+            let changed: Vec<&String> = f.changes.iter().flatten().collect();
+            let reviews: Vec<&String> = changed.iter().copied().filter(|p| is_review(p)).collect();
+            let trust_changed = changed.iter().any(|p| *p == TRUST_PATH);
+            if reviews.is_empty() && !trust_changed && !is_intro {
+                continue;
+            }
+            let before = report.findings.len();
+            // Who signed, judged by the parent's list (the intro by its own).
+            let list_at = if is_intro { &f.trust } else { &f.parent_trust };
+            let list = match self.trust_list(list_at.as_deref()) {
+                Ok(l) => l,
+                Err(e) => {
+                    report
+                        .findings
+                        .push(finding(&f.id, Problem::Malformed { detail: e }));
+                    continue;
+                }
+            };
+            let mut signer = None;
+            let mut key_text = None;
+            match (&f.signature, verdicts.get(&i)) {
+                (None, _) => report.findings.push(finding(&f.id, Problem::Unsigned)),
+                (Some(_), Some(Err(e))) => report.findings.push(finding(
+                    &f.id,
+                    Problem::BadSignature {
+                        reason: e.to_string(),
+                    },
+                )),
+                (Some(_), Some(Ok(key))) => {
+                    let text = match key {
+                        SignerKey::Ssh(k) | SignerKey::OpenPgp(k) | SignerKey::X509(k) => k.clone(),
+                    };
+                    key_text = Some(text.clone());
+                    match list.member_for(key) {
+                        None => report
+                            .findings
+                            .push(finding(&f.id, Problem::UnknownKey { key: text })),
+                        Some(m) => {
+                            signer = Some(m.name.clone());
+                            let needs: Vec<(Role, &str)> = [
+                                (!reviews.is_empty()).then_some((Role::Approver, "approver")),
+                                (trust_changed || is_intro).then_some((Role::Admin, "admin")),
+                            ]
+                            .into_iter()
+                            .flatten()
+                            .collect();
+                            for (role, name) in needs {
+                                if !m.has(role) {
+                                    report.findings.push(finding(
+                                        &f.id,
+                                        Problem::NotAuthorized {
+                                            name: m.name.clone(),
+                                            role: name.to_string(),
+                                        },
+                                    ));
+                                }
+                            }
+                        }
+                    }
+                }
+                (Some(_), None) => report.findings.push(finding(&f.id, Problem::Unsigned)),
+            }
+            if !reviews.is_empty() {
+                let others: Vec<String> = changed
+                    .iter()
+                    .filter(|p| !is_review(p))
+                    .map(|p| p.to_string())
+                    .collect();
+                if reviews.len() > 1 || !others.is_empty() {
+                    let mut files = others;
+                    files.extend(reviews.iter().skip(1).map(|p| p.to_string()));
+                    report
+                        .findings
+                        .push(finding(&f.id, Problem::ExtraFiles { files }));
+                }
+                for at in &f.reviews {
+                    judge_decision(
+                        self.repo,
+                        f,
+                        at,
+                        report,
+                        signer.clone(),
+                        key_text.clone(),
+                        before,
+                    )?;
+                }
+            }
         }
-        if repo.parent_count(id)? > 1 || repo.changes_protected(id)? {
-            out.push(repo.commit_facts(id)?);
-        }
+        Ok(())
     }
-    Ok(out)
 }
 
 fn judge_merge(repo: &DraftRepo, f: &CommitFacts, report: &mut Report) -> Result<()> {
@@ -494,18 +491,23 @@ fn judge_merge(repo: &DraftRepo, f: &CommitFacts, report: &mut Report) -> Result
 fn judge_decision(
     repo: &DraftRepo,
     f: &CommitFacts,
-    path: &str,
+    at: &ReviewAt,
     report: &mut Report,
     signer: Option<String>,
     key: Option<String>,
     before: usize,
 ) -> Result<()> {
+    let path = at.path.as_str();
     let folder = path.trim_end_matches("/review.toml");
     let id = folder.rsplit('/').next().unwrap_or("").to_string();
-    let read = repo.file_at(&f.id, path).and_then(|file| {
-        file.map(|(_, text)| parse_toml_text::<Review>(path, &text))
-            .transpose()
-    });
+    let read = at
+        .blob
+        .as_deref()
+        .map(|blob| {
+            repo.read_text(blob, path)
+                .and_then(|text| parse_toml_text::<Review>(path, &text))
+        })
+        .transpose();
     let review = match read {
         Ok(r) => r,
         Err(e) => {
@@ -554,9 +556,7 @@ fn judge_decision(
             },
         ));
     }
-    let actual = repo
-        .blob_at(&f.id, &format!("{folder}/draft.md"))?
-        .unwrap_or_default();
+    let actual = at.draft.clone().unwrap_or_default();
     if actual != review.revision {
         report.findings.push(finding(
             &f.id,

@@ -241,6 +241,7 @@ impl From<Error> for Failure {
 
 /// Parses the command line and runs; returns the process exit code.
 pub fn main() -> i32 {
+    crate::repo::tune();
     let cli = Cli::parse();
     let flag = cli.lang.as_deref().and_then(Lang::parse);
     if let Some(l) = &cli.lang
@@ -481,6 +482,7 @@ fn run(cli: &Cli, flag: Option<Lang>) -> Result<i32, Failure> {
             let opts = crate::audit::Options {
                 intro: intro.clone(),
                 record: !no_record,
+                ..Default::default()
             };
             let mut p = Progress::new("auditing");
             let report = crate::audit::audit_with_progress(&repo, &opts, &mut |n| p.tick(n))?;

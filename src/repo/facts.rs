@@ -1,6 +1,9 @@
 //! What the audit needs to know about commits: parents, message, signature,
 //! the files each commit changed against each parent, and files at a commit.
 
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use git2::{Oid, Sort};
 
 use super::history::time_of;
@@ -23,6 +26,79 @@ pub struct CommitFacts {
     pub changes: Vec<Vec<String>>,
     /// Committer time.
     pub time: Time,
+    /// Each review.toml changed against the first parent (or added by a
+    /// root), with what is beside it at this commit.
+    pub reviews: Vec<ReviewAt>,
+    /// The trust list's blob at this commit.
+    pub trust: Option<String>,
+    /// The trust list's blob at the first parent.
+    pub parent_trust: Option<String>,
+}
+
+/// A review.toml a commit changed, and the draft it sits beside.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewAt {
+    /// Its path.
+    pub path: String,
+    /// Its blob at the commit (`None`: removed).
+    pub blob: Option<String>,
+    /// The blob of the draft.md beside it at the commit.
+    pub draft: Option<String>,
+}
+
+/// Raw tree objects read for the commit being looked at and the one before
+/// it: in a scan of consecutive commits, a commit's parent is usually the
+/// commit before, so its trees (a year folder's holds thousands of entries)
+/// are read once, not twice. libgit2's own cache is off (see [`crate::repo::tune`]).
+struct Trees<'o> {
+    odb: &'o git2::Odb<'o>,
+    now: HashMap<Oid, Rc<git2::OdbObject<'o>>>,
+    before: HashMap<Oid, Rc<git2::OdbObject<'o>>>,
+}
+
+impl<'o> Trees<'o> {
+    fn new(odb: &'o git2::Odb<'o>) -> Self {
+        Trees {
+            odb,
+            now: HashMap::new(),
+            before: HashMap::new(),
+        }
+    }
+
+    fn read(&mut self, id: Oid) -> Result<Rc<git2::OdbObject<'o>>> {
+        if let Some(o) = self.now.get(&id) {
+            return Ok(o.clone());
+        }
+        let o = match self.before.remove(&id) {
+            Some(o) => o,
+            None => Rc::new(self.odb.read(id)?),
+        };
+        self.now.insert(id, o.clone());
+        Ok(o)
+    }
+
+    /// Moves on to the next commit: what was read now is kept one step.
+    fn next_commit(&mut self) {
+        self.before = std::mem::take(&mut self.now);
+    }
+
+    /// The blob id of `path` under the tree `root`.
+    fn blob_at(&mut self, root: Oid, path: &str) -> Result<Option<Oid>> {
+        let mut tree = root;
+        let parts: Vec<&str> = path.split('/').collect();
+        for (k, part) in parts.iter().enumerate() {
+            let obj = self.read(tree)?;
+            let Some((id, is_tree)) = find_raw(obj.data(), part.as_bytes()) else {
+                return Ok(None);
+            };
+            match (k + 1 == parts.len(), is_tree) {
+                (true, false) => return Ok(Some(id)),
+                (false, true) => tree = id,
+                _ => return Ok(None),
+            }
+        }
+        Ok(None)
+    }
 }
 
 impl DraftRepo {
@@ -74,35 +150,111 @@ impl DraftRepo {
 
     /// The facts about one commit.
     pub fn commit_facts(&self, id: &str) -> Result<CommitFacts> {
-        let c = self.repo.find_commit(Oid::from_str(id)?)?;
         let odb = self.repo.odb()?;
+        let c = self.repo.find_commit(Oid::from_str(id)?)?;
+        self.facts_of(&c, &mut Trees::new(&odb))
+    }
+
+    fn facts_of(&self, c: &git2::Commit<'_>, trees: &mut Trees<'_>) -> Result<CommitFacts> {
+        let parents: Vec<Oid> = c.parent_ids().collect();
+        let parent_trees = parents
+            .iter()
+            .map(|p| Ok(self.repo.find_commit(*p)?.tree_id()))
+            .collect::<Result<Vec<Oid>>>()?;
         let mut changes = Vec::new();
-        let parents: Vec<git2::Commit<'_>> = c.parents().collect();
-        if parents.is_empty() {
+        let mut first = Vec::new();
+        for (k, old) in parent_trees
+            .iter()
+            .map(|t| Some(*t))
+            .chain(parent_trees.is_empty().then_some(None))
+            .enumerate()
+        {
             let mut out = Vec::new();
-            self.raw_changes(&odb, Some(c.tree_id()), None, "", false, &mut out)?;
-            changes.push(out.into_iter().map(|(p, _)| p).collect());
+            self.raw_changes(trees, Some(c.tree_id()), old, "", false, &mut out)?;
+            changes.push(out.iter().map(|(p, _)| p.clone()).collect());
+            if k == 0 {
+                first = out;
+            }
         }
-        for p in &parents {
-            let mut out = Vec::new();
-            self.raw_changes(
-                &odb,
-                Some(c.tree_id()),
-                Some(p.tree_id()),
-                "",
-                false,
-                &mut out,
-            )?;
-            changes.push(out.into_iter().map(|(p, _)| p).collect());
+        let mut reviews = Vec::new();
+        for (path, blob) in first {
+            if let Some(folder) = path.strip_suffix("/review.toml")
+                && path.starts_with("drafts/")
+                && path.matches('/').count() == 3
+            {
+                let draft = trees.blob_at(c.tree_id(), &format!("{folder}/draft.md"))?;
+                reviews.push(ReviewAt {
+                    path: path.clone(),
+                    blob,
+                    draft: draft.map(|d| d.to_string()),
+                });
+            }
         }
+        let trust = trees.blob_at(c.tree_id(), super::TRUST_PATH)?;
+        let parent_trust = match parent_trees.first() {
+            Some(t) => trees.blob_at(*t, super::TRUST_PATH)?,
+            None => None,
+        };
+        let id = c.id().to_string();
         Ok(CommitFacts {
-            id: id.to_string(),
-            parents: parents.iter().map(|p| p.id().to_string()).collect(),
+            parents: parents.iter().map(|p| p.to_string()).collect(),
             message: String::from_utf8_lossy(c.message_bytes()).into_owned(),
-            signature: self.commit_signature(id)?,
+            signature: self.commit_signature(&id)?,
             changes,
             time: time_of(&c.committer().when()),
+            reviews,
+            trust: trust.map(|t| t.to_string()),
+            parent_trust: parent_trust.map(|t| t.to_string()),
+            id,
         })
+    }
+
+    /// Scans `ids` (in that order) and hands `each` the facts of every
+    /// commit that changes a review.toml or the trust list, or merges.
+    /// Trees are read once per commit pair (see [`Trees`]); memory stays
+    /// flat however long `ids` is. `progress` hears every thousand commits.
+    pub fn scan_protected(
+        &self,
+        ids: &[String],
+        progress: &mut dyn FnMut(usize),
+        each: &mut dyn FnMut(CommitFacts) -> Result<()>,
+    ) -> Result<()> {
+        let odb = self.repo.odb()?;
+        let mut trees = Trees::new(&odb);
+        // The previous commit's id and tree: usually the next one's parent.
+        let mut last: Option<(Oid, Oid)> = None;
+        for (n, id) in ids.iter().enumerate() {
+            if (n + 1).is_multiple_of(1000) {
+                progress(n + 1);
+            }
+            trees.next_commit();
+            let c = self.repo.find_commit(Oid::from_str(id)?)?;
+            let here = (c.id(), c.tree_id());
+            if c.parent_count() > 1 {
+                each(self.facts_of(&c, &mut trees)?)?;
+                last = Some(here);
+                continue;
+            }
+            let parent_tree = match (c.parent_id(0).ok(), last) {
+                (Some(p), Some((lid, ltree))) if p == lid => Some(ltree),
+                (Some(p), _) => Some(self.repo.find_commit(p)?.tree_id()),
+                (None, _) => None,
+            };
+            let mut out = Vec::new();
+            self.raw_changes(
+                &mut trees,
+                Some(c.tree_id()),
+                parent_tree,
+                "",
+                true,
+                &mut out,
+            )?;
+            if !out.is_empty() {
+                each(self.facts_of(&c, &mut trees)?)?;
+            }
+            last = Some(here);
+        }
+        Ok(())
     }
 
     /// The blob id and text of `path` at `commit`, if present.
@@ -165,37 +317,20 @@ impl DraftRepo {
 }
 
 impl DraftRepo {
-    /// Whether a commit with one parent (or none) changes any review.toml
-    /// or the trust list: descends only into the subtrees that changed, so
-    /// that the audit looks closely only at the commits that matter.
-    pub fn changes_protected(&self, id: &str) -> Result<bool> {
-        let c = self.repo.find_commit(Oid::from_str(id)?)?;
-        let parent = c.parent(0).ok().map(|p| p.tree_id());
-        let odb = self.repo.odb()?;
-        let mut out = Vec::new();
-        self.raw_changes(&odb, Some(c.tree_id()), parent, "", true, &mut out)?;
-        Ok(!out.is_empty())
-    }
-
     /// Files that differ between two trees (recursively), with their blob
     /// in `new` (`None`: removed). With `protected_only`, only review.toml
     /// files and the trust list are looked for, and nothing else is read.
-    pub(crate) fn raw_changes(
+    fn raw_changes(
         &self,
-        odb: &git2::Odb<'_>,
+        trees: &mut Trees<'_>,
         new: Option<Oid>,
         old: Option<Oid>,
         prefix: &str,
         protected_only: bool,
         out: &mut Vec<(String, Option<String>)>,
     ) -> Result<()> {
-        let read = |id: Option<Oid>| -> Result<Option<git2::OdbObject<'_>>> {
-            match id {
-                Some(i) => Ok(Some(odb.read(i)?)),
-                None => Ok(None),
-            }
-        };
-        let (n, o) = (read(new)?, read(old)?);
+        let n = new.map(|i| trees.read(i)).transpose()?;
+        let o = old.map(|i| trees.read(i)).transpose()?;
         let mut items = Vec::new();
         diff_raw(
             n.as_ref().map_or(&[][..], |x| x.data()),
@@ -215,7 +350,7 @@ impl DraftRepo {
             let blob_of = |s: Option<(Oid, bool)>| s.filter(|x| !x.1).map(|x| x.0);
             let (at, bt) = (tree_of(a), tree_of(b));
             if at.is_some() || bt.is_some() {
-                self.raw_changes(odb, at, bt, &path, protected_only, out)?;
+                self.raw_changes(trees, at, bt, &path, protected_only, out)?;
             }
             let (ab, bb) = (blob_of(a), blob_of(b));
             if ab.is_some() || bb.is_some() {
@@ -223,11 +358,6 @@ impl DraftRepo {
             }
         }
         Ok(())
-    }
-
-    /// The number of parents of a commit.
-    pub fn parent_count(&self, id: &str) -> Result<usize> {
-        Ok(self.repo.find_commit(Oid::from_str(id)?)?.parent_count())
     }
 }
 

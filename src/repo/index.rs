@@ -49,6 +49,133 @@ struct Head {
 /// Touches of each draft, keyed by id, oldest first.
 pub type Touches = HashMap<String, Vec<Touch>>;
 
+/// Revision count and last change of a draft from its touches.
+fn stats_of(touches: &[Touch]) -> Option<DraftStats> {
+    let revs: Vec<&Touch> = touches.iter().filter(|t| t.draft.is_some()).collect();
+    revs.last().map(|last| DraftStats {
+        revisions: revs.len(),
+        last_change: last.time,
+    })
+}
+
+/// Strings kept once, named by their number.
+#[derive(Default)]
+struct Interner {
+    list: Vec<Box<str>>,
+    index: HashMap<Box<str>, u32>,
+}
+
+impl Interner {
+    fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&n) = self.index.get(s) {
+            return n;
+        }
+        let n = u32::try_from(self.list.len()).unwrap_or(u32::MAX);
+        self.list.push(s.into());
+        self.index.insert(s.into(), n);
+        n
+    }
+
+    fn get(&self, n: u32) -> &str {
+        self.list.get(n as usize).map_or("", |s| s)
+    }
+}
+
+/// A commit that touched a draft, as the walk keeps it.
+struct Seen {
+    commit: Oid,
+    author: u32,
+    email: u32,
+    time: Time,
+    committed: Time,
+    summary: Box<str>,
+}
+
+/// One commit's change to one draft, as the walk keeps it.
+struct Change {
+    seen: u32,
+    blob: Option<Oid>,
+    review: Option<Oid>,
+}
+
+/// What a walk found, kept compact (ids as binary, names interned, one
+/// record per commit), newest first: a walk over 100,000 commits holds a
+/// few megabytes. [`Touch`]es are made from it a draft at a time.
+#[derive(Default)]
+struct Walked {
+    ids: Interner,
+    people: Interner,
+    seen: Vec<Seen>,
+    changes: Vec<Change>,
+    /// Per draft number, its changes' positions in `changes` (newest first).
+    by_draft: Vec<Vec<u32>>,
+    /// Commits walked.
+    commits: usize,
+}
+
+impl Walked {
+    fn add_commit(&mut self, commit: &Commit<'_>) -> u32 {
+        let author = commit.author();
+        let seen = Seen {
+            commit: commit.id(),
+            author: self
+                .people
+                .intern(&String::from_utf8_lossy(author.name_bytes())),
+            email: self
+                .people
+                .intern(&String::from_utf8_lossy(author.email_bytes())),
+            time: time_of(&author.when()),
+            committed: time_of(&commit.committer().when()),
+            summary: String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default()).into(),
+        };
+        self.seen.push(seen);
+        u32::try_from(self.seen.len() - 1).unwrap_or(u32::MAX)
+    }
+
+    fn add_change(&mut self, id: &str, seen: u32, blob: Option<Oid>, review: Option<Oid>) {
+        let draft = self.ids.intern(id);
+        let at = u32::try_from(self.changes.len()).unwrap_or(u32::MAX);
+        self.changes.push(Change { seen, blob, review });
+        if self.by_draft.len() <= draft as usize {
+            self.by_draft.resize_with(draft as usize + 1, Vec::new);
+        }
+        self.by_draft[draft as usize].push(at);
+    }
+
+    /// The numbers of the drafts touched.
+    fn drafts(&self) -> impl Iterator<Item = u32> + '_ {
+        (0..self.by_draft.len()).filter_map(|d| u32::try_from(d).ok())
+    }
+
+    fn id(&self, draft: u32) -> &str {
+        self.ids.get(draft)
+    }
+
+    /// A draft's touches, oldest first.
+    fn touches(&self, draft: u32) -> Vec<Touch> {
+        let Some(list) = self.by_draft.get(draft as usize) else {
+            return Vec::new();
+        };
+        list.iter()
+            .rev()
+            .filter_map(|&c| {
+                let c = self.changes.get(c as usize)?;
+                let s = self.seen.get(c.seen as usize)?;
+                Some(Touch {
+                    commit: s.commit.to_string(),
+                    draft: c.blob.map(|o| o.to_string()),
+                    review: c.review.map(|o| o.to_string()),
+                    author: self.people.get(s.author).to_string(),
+                    email: self.people.get(s.email).to_string(),
+                    time: s.time,
+                    committed: s.committed,
+                    summary: s.summary.to_string(),
+                })
+            })
+            .collect()
+    }
+}
+
 /// Called with (name, id in the new tree, id in the old tree) for each
 /// entry that differs.
 type EntryFn<'a> = dyn FnMut(&[u8], Option<Oid>, Option<Oid>) + 'a;
@@ -146,9 +273,10 @@ impl DraftRepo {
     }
 
     /// What `commit` did to each draft compared with its first parent whose
-    /// `drafts/` tree is `before`, descending only into what changed.
-    /// `years` keeps the year trees loaded for the previous commit: most of
-    /// them are the next commit's too (libgit2 does not cache large trees).
+    /// `drafts/` tree is `before`, descending only into what changed; added
+    /// to `walked`. `years` keeps the year trees loaded for the previous
+    /// commit: most of them are the next commit's too (libgit2 does not cache
+    /// large trees, and duyet turns its object cache off).
     fn touches_of<'o>(
         &self,
         odb: &'o git2::Odb<'_>,
@@ -156,11 +284,11 @@ impl DraftRepo {
         here: Option<&Tree<'_>>,
         before: Option<&Tree<'_>>,
         years_cache: &mut HashMap<Oid, git2::OdbObject<'o>>,
-    ) -> Result<Vec<(String, Touch)>> {
+        walked: &mut Walked,
+    ) -> Result<()> {
         let repo = &self.repo;
-        let mut out = Vec::new();
         if here.map(|t| t.id()) == before.map(|t| t.id()) {
-            return Ok(out);
+            return Ok(());
         }
         let mut years = Vec::new();
         diff_entries(here, before, &mut |_, n, o| years.push((n, o)));
@@ -190,6 +318,7 @@ impl DraftRepo {
             }
         }
         *years_cache = next_cache;
+        let mut seen = None;
         for (name, folder, prev) in folders {
             let files = |f: Option<Oid>| -> (Option<Oid>, Option<Oid>) {
                 match f.and_then(|f| repo.find_tree(f).ok()) {
@@ -202,42 +331,25 @@ impl DraftRepo {
             };
             let (d1, r1) = files(Some(folder));
             let (d0, r0) = files(prev);
-            let draft = (d1.is_some() && d1 != d0)
-                .then(|| d1.map(|o| o.to_string()))
-                .flatten();
-            let review = (r1.is_some() && r1 != r0)
-                .then(|| r1.map(|o| o.to_string()))
-                .flatten();
+            let draft = d1.filter(|_| d1 != d0);
+            let review = r1.filter(|_| r1 != r0);
             if draft.is_none() && review.is_none() {
                 continue;
             }
-            let author = commit.author();
-            out.push((
-                name,
-                Touch {
-                    commit: commit.id().to_string(),
-                    draft,
-                    review,
-                    author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
-                    email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
-                    time: time_of(&author.when()),
-                    committed: time_of(&commit.committer().when()),
-                    summary: String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default())
-                        .into_owned(),
-                },
-            ));
+            let seen = *seen.get_or_insert_with(|| walked.add_commit(commit));
+            walked.add_change(&name, seen, draft, review);
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Walks first-parent history from HEAD down to `stop` (exclusive; the
-    /// root when `None`). Returns the touches, oldest first, or `None` when
-    /// `stop` is not on the first-parent chain (history was rewritten).
+    /// root when `None`). Returns what it found, or `None` when `stop` is
+    /// not on the first-parent chain (history was rewritten).
     fn walk_touches(
         &self,
         stop: Option<Oid>,
         progress: &mut dyn FnMut(usize),
-    ) -> Result<Option<(Touches, usize)>> {
+    ) -> Result<Option<Walked>> {
         // git itself does not re-hash every object it reads; libgit2 does by
         // default, which triples the cost of a walk. `git fsck` checks hashes.
         git2::opts::strict_hash_verification(false);
@@ -250,13 +362,12 @@ impl DraftRepo {
         &self,
         stop: Option<Oid>,
         progress: &mut dyn FnMut(usize),
-    ) -> Result<Option<(Touches, usize)>> {
+    ) -> Result<Option<Walked>> {
         let mut commit = self.head_commit()?;
         let mut here = self.drafts_tree_of(&commit)?;
         let odb = self.repo.odb()?;
         let mut years_cache = HashMap::new();
-        let mut per_commit: Vec<Vec<(String, Touch)>> = Vec::new();
-        let mut n: usize = 0;
+        let mut walked = Walked::default();
         loop {
             if Some(commit.id()) == stop {
                 break;
@@ -266,16 +377,17 @@ impl DraftRepo {
                 Some(p) => self.drafts_tree_of(p)?,
                 None => None,
             };
-            per_commit.push(self.touches_of(
+            self.touches_of(
                 &odb,
                 &commit,
                 here.as_ref(),
                 before.as_ref(),
                 &mut years_cache,
-            )?);
-            n += 1;
-            if n.is_multiple_of(1000) {
-                progress(n);
+                &mut walked,
+            )?;
+            walked.commits += 1;
+            if walked.commits.is_multiple_of(1000) {
+                progress(walked.commits);
             }
             match parent {
                 Some(p) => {
@@ -286,13 +398,7 @@ impl DraftRepo {
                 None => return Ok(None),
             }
         }
-        let mut touches: Touches = HashMap::new();
-        for list in per_commit.into_iter().rev() {
-            for (id, t) in list {
-                touches.entry(id).or_default().push(t);
-            }
-        }
-        Ok(Some((touches, n)))
+        Ok(Some(walked))
     }
 
     fn read_head(&self) -> Option<Head> {
@@ -341,21 +447,16 @@ impl DraftRepo {
         // Without readable stats the index is incomplete: rebuild it.
         let state = state.filter(|_| old_stats.is_some());
         let stop = state.as_ref().and_then(|h| Oid::from_str(&h.head).ok());
-        let (touches, walked, rebuilt) = match stop {
+        let (found, rebuilt) = match stop {
             Some(s) if self.repo.find_commit(s).is_ok() => {
                 match self.walk_touches(Some(s), progress)? {
-                    Some((t, n)) => (t, n, false),
-                    None => {
-                        let (t, n) = self.walk_touches(None, progress)?.unwrap_or_default();
-                        (t, n, true)
-                    }
+                    Some(w) => (w, false),
+                    None => (self.walk_touches(None, progress)?.unwrap_or_default(), true),
                 }
             }
-            _ => {
-                let (t, n) = self.walk_touches(None, progress)?.unwrap_or_default();
-                (t, n, true)
-            }
+            _ => (self.walk_touches(None, progress)?.unwrap_or_default(), true),
         };
+        let walked = found.commits;
         let io = |e: std::io::Error, path: PathBuf| Error::Io { path, source: e };
         if rebuilt {
             let _ = std::fs::remove_dir_all(self.index_dir());
@@ -365,14 +466,19 @@ impl DraftRepo {
         } else {
             old_stats.unwrap_or_default()
         };
-        let mut buckets: HashMap<PathBuf, Touches> = HashMap::new();
-        for (id, new) in touches {
+        // Touches are made into strings one bucket at a time.
+        let mut buckets: HashMap<PathBuf, Vec<u32>> = HashMap::new();
+        for draft in found.drafts() {
             buckets
-                .entry(self.bucket_file(&id))
+                .entry(self.bucket_file(found.id(draft)))
                 .or_default()
-                .insert(id, new);
+                .push(draft);
         }
-        for (file, new) in buckets {
+        for (file, drafts) in buckets {
+            let new: Touches = drafts
+                .into_iter()
+                .map(|d| (found.id(d).to_string(), found.touches(d)))
+                .collect();
             let mut bucket = if rebuilt {
                 HashMap::new()
             } else {
@@ -388,15 +494,8 @@ impl DraftRepo {
             for (id, touches) in new {
                 let all = bucket.entry(id.clone()).or_default();
                 all.extend(touches);
-                let revs: Vec<&Touch> = all.iter().filter(|t| t.draft.is_some()).collect();
-                if let Some(last) = revs.last() {
-                    stats.insert(
-                        id,
-                        DraftStats {
-                            revisions: revs.len(),
-                            last_change: last.time,
-                        },
-                    );
+                if let Some(s) = stats_of(all) {
+                    stats.insert(id, s);
                 }
             }
             let bytes = serde_json::to_vec(&bucket).map_err(|e| Error::Sign(e.to_string()))?;
@@ -435,8 +534,12 @@ impl DraftRepo {
                 }
             },
             Err(Error::Io { .. }) => {
-                let (mut t, _) = self.walk_touches(None, &mut |_| {})?.unwrap_or_default();
-                Ok(t.remove(id).unwrap_or_default())
+                let found = self.walk_touches(None, &mut |_| {})?.unwrap_or_default();
+                Ok(found
+                    .drafts()
+                    .find(|d| found.id(*d) == id)
+                    .map(|d| found.touches(d))
+                    .unwrap_or_default())
             }
             Err(e) => Err(e),
         }
@@ -462,19 +565,12 @@ impl DraftRepo {
                 }
             },
             Err(Error::Io { .. }) => {
-                let (t, _) = self.walk_touches(None, progress)?.unwrap_or_default();
-                Ok(t.into_iter()
-                    .filter_map(|(id, ts)| {
-                        let revs: Vec<&Touch> = ts.iter().filter(|t| t.draft.is_some()).collect();
-                        revs.last().map(|l| {
-                            (
-                                id.clone(),
-                                DraftStats {
-                                    revisions: revs.len(),
-                                    last_change: l.time,
-                                },
-                            )
-                        })
+                let found = self.walk_touches(None, progress)?.unwrap_or_default();
+                Ok(found
+                    .drafts()
+                    .filter_map(|d| {
+                        let ts = found.touches(d);
+                        stats_of(&ts).map(|s| (found.id(d).to_string(), s))
                     })
                     .collect())
             }

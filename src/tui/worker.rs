@@ -102,17 +102,38 @@ pub fn spawn(location: PathBuf, jobs: Receiver<Job>, done: Sender<Done>) {
                 return;
             }
         };
+        let mut repo = repo;
         let mut cache = Cache::new();
         for job in jobs {
             let tx = done.clone();
+            let whole_history = matches!(job, Job::Stats | Job::Audit);
             let out = run(&repo, job, &mut cache, &mut |d| {
                 let _ = tx.send(d);
             });
             if done.send(out).is_err() {
                 break;
             }
+            if whole_history {
+                // libgit2 keeps up to 16 MiB of delta bases per open pack
+                // after a walk over everything; a fresh handle lets them go.
+                if let Ok(fresh) = DraftRepo::open(Some(&location)) {
+                    repo = fresh;
+                }
+            }
+            release_free_memory();
         }
     });
+}
+
+/// Hands memory freed by a job back to the system. glibc keeps what a
+/// thread freed in that thread's arena; after indexing a long history
+/// that is tens of megabytes the TUI would hold for nothing.
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free pages to the kernel.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 fn signer_info(repo: &DraftRepo) -> Result<SignerInfo, String> {
