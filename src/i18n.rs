@@ -123,6 +123,9 @@ messages! {
     SortAge => "mới nhất", "newest";
     SortTitle => "theo trích yếu", "by title";
     Loading => "Đang tải…", "Loading…";
+    Indexing => "lập chỉ mục lịch sử", "indexing history";
+    Auditing => "kiểm tra chữ ký", "auditing";
+    Commits => "commit", "commits";
     NoDrafts => "Không có dự thảo nào khớp", "No draft matches";
     Unified => "một cột", "unified";
     SideBySide => "hai cột", "side by side";

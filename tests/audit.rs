@@ -523,6 +523,7 @@ fn the_report_is_the_same_however_many_commits_are_judged_at_a_time() {
             &repo,
             &Options {
                 chunk,
+                full: true,
                 ..Default::default()
             },
         )
@@ -537,4 +538,138 @@ fn the_report_is_the_same_however_many_commits_are_judged_at_a_time() {
     for chunk in [1, 2, 3] {
         assert_eq!(run(chunk), whole, "chunk {chunk}");
     }
+}
+
+fn audit_with(o: &Office, full: bool) -> duyet::audit::Report {
+    audit(
+        &o.repo(),
+        &Options {
+            full,
+            ..Default::default()
+        },
+    )
+    .unwrap()
+}
+
+/// Findings and trail, for comparing two reports.
+fn verdicts(r: &duyet::audit::Report) -> String {
+    format!("{:?}\n{:?}", r.findings, r.trail)
+}
+
+fn cache_file(o: &Office) -> PathBuf {
+    o.dir.join(".git/duyet/audit.json")
+}
+
+#[test]
+fn a_later_audit_judges_only_new_commits_and_agrees_with_a_full_one() {
+    let o = Office::new();
+    o.ok(&["approve", "x", "-m", "Đồng ý."]);
+    let first = audit_with(&o, false);
+    assert_eq!(first.from_cache, 0);
+    assert!(first.clean(), "{:?}", first.findings);
+    // New commits: a member added, a decision by her, an unsigned change.
+    o.ok(&[
+        "trust",
+        "add",
+        "--name",
+        "Minh",
+        "--email",
+        "minh@example.vn",
+        "--role",
+        "approver",
+        "--ssh",
+        &o.pubkey("minh"),
+    ]);
+    o.as_("minh");
+    o.ok(&["return", "x", "-m", "Sửa lại."]);
+    write(
+        &o.dir,
+        "drafts/2024/x/review.toml",
+        review_toml("approved", &o.blob()),
+    );
+    git(&o.dir, &["add", "-A"]);
+    git(&o.dir, &["commit", "-qm", &message("approved", &o.blob())]);
+    let later = audit_with(&o, false);
+    assert_eq!(later.from_cache, first.commits);
+    assert_eq!(later.commits, first.commits + 3);
+    let full = audit_with(&o, true);
+    assert_eq!(full.from_cache, 0);
+    assert_eq!(verdicts(&later), verdicts(&full));
+    assert_eq!(later.trail.len(), 3);
+    assert!(matches!(later.findings[..], [ref f] if f.problem == Problem::Unsigned));
+    // Audited again with nothing new: the finding is judged again, not lost.
+    assert_eq!(verdicts(&audit_with(&o, false)), verdicts(&full));
+    // The CLI says where the verdicts came from.
+    let out = stdout(&duyet(&o.dir, &["--lang", "en", "audit"]));
+    assert!(out.contains("from its cache"), "{out}");
+}
+
+#[test]
+fn commits_that_had_a_finding_are_judged_again() {
+    // A finding may depend on this machine (a gpg key imported since): it
+    // is never taken from the cache. Plant one on a clean decision.
+    let o = Office::new();
+    o.ok(&["approve", "x"]);
+    let clean = audit_with(&o, false);
+    let decision = clean.trail[0].commit.clone();
+    let text = std::fs::read_to_string(cache_file(&o)).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["findings"] = serde_json::json!([
+        {"commit": decision, "problem": {"kind": "unsigned"}, "message": "planted"}
+    ]);
+    v["trail"][0]["verified"] = false.into();
+    std::fs::write(cache_file(&o), v.to_string()).unwrap();
+    let again = audit_with(&o, false);
+    assert!(again.from_cache > 0);
+    assert!(again.clean(), "{:?}", again.findings);
+    assert!(again.trail[0].verified);
+    assert_eq!(verdicts(&again), verdicts(&clean));
+}
+
+#[test]
+fn a_corrupt_or_outdated_cache_is_not_used() {
+    let o = Office::new();
+    o.ok(&["approve", "x"]);
+    let clean = audit_with(&o, false);
+    for garbage in ["", "{", "[1,2]", "{\"format\": 99}"] {
+        std::fs::write(cache_file(&o), garbage).unwrap();
+        let r = audit_with(&o, false);
+        assert_eq!(r.from_cache, 0, "{garbage:?}");
+        assert_eq!(verdicts(&r), verdicts(&clean));
+    }
+    // History rewritten under the cache: its head is no longer an ancestor.
+    git(&o.dir, &["reset", "-q", "--hard", "HEAD~1"]);
+    write(
+        &o.dir,
+        "drafts/2024/x/review.toml",
+        review_toml("approved", &o.blob()),
+    );
+    git(&o.dir, &["add", "-A"]);
+    git(&o.dir, &["commit", "-qm", &message("approved", &o.blob())]);
+    let r = audit_with(&o, false);
+    assert_eq!(r.from_cache, 0);
+    assert!(r.findings.iter().any(|f| f.problem == Problem::Unsigned));
+}
+
+#[test]
+fn full_does_not_trust_the_cache() {
+    // The cache is this machine's own record; someone who can write into
+    // .git can make it lie. --full judges every commit from the objects.
+    let o = Office::new();
+    write(
+        &o.dir,
+        "drafts/2024/x/review.toml",
+        review_toml("approved", &o.blob()),
+    );
+    git(&o.dir, &["add", "-A"]);
+    git(&o.dir, &["commit", "-qm", &message("approved", &o.blob())]);
+    assert!(!audit_with(&o, false).clean());
+    let text = std::fs::read_to_string(cache_file(&o)).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["findings"] = serde_json::json!([]);
+    std::fs::write(cache_file(&o), v.to_string()).unwrap();
+    assert!(audit_with(&o, false).clean());
+    let out = duyet(&o.dir, &["audit", "--full"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(!audit_with(&o, true).clean());
 }

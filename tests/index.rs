@@ -50,8 +50,15 @@ fn index_matches_a_naive_walk_and_updates_incrementally() {
         g.decisions
     );
     let repo = DraftRepo::open(Some(&dir)).unwrap();
-    // cold build by one walk
-    assert_eq!(repo.update_index(&mut |_| {}).unwrap(), 5000);
+    // cold build by one walk, watched: the bar knows the total
+    let mut seen = Vec::new();
+    assert_eq!(
+        repo.update_index(Some(&mut |c| seen.push(c))).unwrap(),
+        5000
+    );
+    let dones: Vec<usize> = seen.iter().map(|c| c.done).collect();
+    assert_eq!(dones, [1000, 2000, 3000, 4000, 5000]);
+    assert!(seen.iter().all(|c| c.total == Some(5000)), "{seen:?}");
     all_equal_to_walk(&repo, &g.drafts);
     let stats = repo.draft_stats().unwrap();
     let h = repo.history(&g.drafts[3].0).unwrap();
@@ -59,7 +66,7 @@ fn index_matches_a_naive_walk_and_updates_incrementally() {
 
     // incremental: only the new commits are walked, and the result equals a rebuild
     add_commits(&repo, &g.drafts, 30, "a");
-    assert_eq!(repo.update_index(&mut |_| {}).unwrap(), 30);
+    assert_eq!(repo.update_index(None).unwrap(), 30);
     let incremental: Vec<_> = g
         .drafts
         .iter()

@@ -7,17 +7,18 @@
 //! itself may not bring a review.toml or trust.toml that none of its parents
 //! has: such content would enter unjudged, and is reported.
 
+mod cache;
 mod trailers;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use trailers::parse_trailers;
 
 use crate::model::trust::{Role, SignerKey, TrustList};
-use crate::model::{Decision, Review};
+use crate::model::{Count, Decision, Review};
 use crate::repo::{
     CommitFacts, DraftRepo, Result, ReviewAt, TRUST_PATH, parse_toml_text,
     without_hash_verification,
@@ -30,7 +31,7 @@ pub const INTRO_KEY: &str = "duyet.audit.intro";
 pub const HEAD_KEY: &str = "duyet.audit.head";
 
 /// What is wrong with a commit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum Problem {
     /// No introduction: no commit adds the trust list.
@@ -91,7 +92,7 @@ pub enum Problem {
 }
 
 /// One finding: the commit and what is wrong, in plain words.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     /// The commit.
     pub commit: String,
@@ -102,7 +103,7 @@ pub struct Finding {
 }
 
 /// One decision in the trail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrailEntry {
     /// The decision commit.
     pub commit: String,
@@ -137,6 +138,9 @@ pub struct Report {
     pub trail: Vec<TrailEntry>,
     /// Every finding.
     pub findings: Vec<Finding>,
+    /// Of `commits`, how many were judged clean by an earlier audit and
+    /// taken from its cache (0 with `full`).
+    pub from_cache: usize,
 }
 
 impl Report {
@@ -237,6 +241,8 @@ pub struct Options {
     pub record: bool,
     /// Decisions judged at a time (0: [`CHUNK`]); fewer hold less memory.
     pub chunk: usize,
+    /// Judge every commit again, ignoring the last audit's cache.
+    pub full: bool,
 }
 
 struct Judge<'r> {
@@ -273,14 +279,14 @@ pub fn audit(repo: &DraftRepo, opts: &Options) -> Result<Report> {
     audit_with_progress(repo, opts, &mut |_| {})
 }
 
-/// [`audit`], telling `progress` the number of commits looked at, every thousand.
+/// [`audit`], telling `progress` the commits looked at (of how many), every thousand.
 ///
 /// Object hashes are not recomputed on every read (git does not either):
 /// run `git fsck --strict` for that. Signatures are always checked.
 pub fn audit_with_progress(
     repo: &DraftRepo,
     opts: &Options,
-    progress: &mut dyn FnMut(usize),
+    progress: &mut dyn FnMut(Count),
 ) -> Result<Report> {
     without_hash_verification(|| audit_inner(repo, opts, progress))
 }
@@ -288,7 +294,7 @@ pub fn audit_with_progress(
 fn audit_inner(
     repo: &DraftRepo,
     opts: &Options,
-    progress: &mut dyn FnMut(usize),
+    progress: &mut dyn FnMut(Count),
 ) -> Result<Report> {
     let head = repo.head_id()?;
     let mut report = Report {
@@ -320,19 +326,46 @@ fn audit_inner(
         return Ok(report);
     };
     report.intro = intro.clone();
-    // The introduction: its own trust list must name its signer as admin.
-    // Then every later commit that matters, judged a chunk at a time so
-    // that memory stays flat on long histories.
-    let mut pending = vec![repo.commit_facts(&intro)?];
-    let ids = repo.commits_since(Some(&intro))?;
-    report.commits = ids.len();
     let mut judge = Judge {
         repo,
         verifier: Verifier::from_repo(repo),
         intro: intro.clone(),
         trust: HashMap::new(),
     };
+    let cached = if opts.full {
+        None
+    } else {
+        cache::load(repo, &intro, &head)
+    };
+    let ids = match cached {
+        Some(c) => {
+            // Only what came since, and the commits that had a finding.
+            let mut again = HashSet::new();
+            let mut facts = Vec::new();
+            for f in &c.findings {
+                if again.insert(f.commit.clone()) {
+                    facts.push(repo.commit_facts(&f.commit)?);
+                }
+            }
+            let mut rejudged = Report::default();
+            judge.chunk(&facts, &mut rejudged)?;
+            report.trail = merge_trail(c.trail, rejudged.trail, &again);
+            report.findings.extend(rejudged.findings);
+            report.commits = c.commits;
+            report.from_cache = c.commits;
+            repo.commits_hiding(&[&c.head, &intro])?
+        }
+        None => {
+            // The introduction: its own trust list must name its signer as admin.
+            judge.chunk(&[repo.commit_facts(&intro)?], &mut report)?;
+            repo.commits_since(Some(&intro))?
+        }
+    };
+    report.commits += ids.len();
+    // Then every later commit that matters, judged a chunk at a time so
+    // that memory stays flat on long histories.
     let chunk = if opts.chunk == 0 { CHUNK } else { opts.chunk };
+    let mut pending = Vec::new();
     repo.scan_protected(&ids, progress, &mut |f| {
         pending.push(f);
         if pending.len() >= chunk {
@@ -342,11 +375,37 @@ fn audit_inner(
         Ok(())
     })?;
     judge.chunk(&pending, &mut report)?;
+    cache::save(repo, &report);
     if opts.record && report.clean() {
         repo.set_local_config(INTRO_KEY, &intro)?;
         repo.set_local_config(HEAD_KEY, &head)?;
     }
     Ok(report)
+}
+
+/// `cached` with the entries of the commits in `again` replaced, in place,
+/// by `fresh` (judged again from the same content, so normally the same).
+fn merge_trail(
+    cached: Vec<TrailEntry>,
+    fresh: Vec<TrailEntry>,
+    again: &HashSet<String>,
+) -> Vec<TrailEntry> {
+    let mut fresh: Vec<Option<TrailEntry>> = fresh.into_iter().map(Some).collect();
+    let mut out = Vec::with_capacity(cached.len());
+    for e in cached {
+        if !again.contains(&e.commit) {
+            out.push(e);
+            continue;
+        }
+        // The first cached entry of a commit judged again takes its place.
+        for slot in fresh.iter_mut() {
+            if slot.as_ref().is_some_and(|f| f.commit == e.commit) {
+                out.extend(slot.take());
+            }
+        }
+    }
+    out.extend(fresh.into_iter().flatten());
+    out
 }
 
 /// Decisions judged at a time by default: their facts and signatures are

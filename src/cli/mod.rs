@@ -8,10 +8,10 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::i18n::Lang;
-use crate::model::{Decision, Note, Status};
+use crate::i18n::{Lang, Msg};
+use crate::model::{Count, Decision, Note, Status};
 use crate::ops::{self, DecisionRequest};
-use crate::repo::{DraftRepo, Error};
+use crate::repo::{DraftRepo, Error, Watch};
 use crate::sign::{self, SignConfig};
 
 /// duyet — review and approve drafts of official documents kept in git.
@@ -120,6 +120,9 @@ pub enum Command {
         /// Do not record this audit's head in the local config.
         #[arg(long)]
         no_record: bool,
+        /// Judge every commit again, ignoring the last audit's cache.
+        #[arg(long)]
+        full: bool,
     },
     /// Read or change the trust list (.duyet/trust.toml).
     Trust {
@@ -263,30 +266,46 @@ fn open(cli: &Cli) -> Result<DraftRepo, Failure> {
     Ok(DraftRepo::open(cli.repo.as_deref())?)
 }
 
-/// A progress line on stderr for work that takes over a second, when
+/// A progress bar on stderr for work that takes over a second, when
 /// stderr is a terminal.
 struct Progress {
-    label: &'static str,
+    label: String,
     start: std::time::Instant,
     shown: bool,
     tty: bool,
 }
 
 impl Progress {
-    fn new(label: &'static str) -> Progress {
+    fn new(label: Msg, lang: Lang) -> Progress {
         Progress {
-            label,
+            label: format!("{} ({})", lang.t(label), lang.t(Msg::Commits)),
             start: std::time::Instant::now(),
             shown: false,
             tty: std::io::stderr().is_terminal(),
         }
     }
 
-    fn tick(&mut self, n: usize) {
+    fn tick(&mut self, c: Count) {
         if self.tty && self.start.elapsed().as_secs_f32() > 1.0 {
-            eprint!("\r{}: {n} commits…", self.label);
+            eprint!("\r\x1b[2K{}", progress_bar(&self.label, c, 30));
             self.shown = true;
         }
+    }
+}
+
+/// "label [██████░░░░] 42% 42000/100000", or "label 42000…" without a total.
+fn progress_bar(label: &str, c: Count, width: usize) -> String {
+    match (c.percent(), c.total) {
+        (Some(p), Some(total)) => {
+            let full = p * width / 100;
+            format!(
+                "{label} [{}{}] {p:>3}% {}/{total}",
+                "█".repeat(full),
+                "░".repeat(width - full),
+                c.done
+            )
+        }
+        _ => format!("{label} {}…", c.done),
     }
 }
 
@@ -302,8 +321,17 @@ impl Drop for Progress {
 /// progress line when that takes a while.
 fn open_indexed(cli: &Cli) -> Result<DraftRepo, Failure> {
     let repo = open(cli)?;
-    let mut p = Progress::new("indexing history");
-    match repo.update_index(&mut |n| p.tick(n)) {
+    let lang = cli
+        .lang
+        .as_deref()
+        .and_then(Lang::parse)
+        .unwrap_or_else(Lang::from_env);
+    let mut p = Progress::new(Msg::Indexing, lang);
+    // Counting the commits first (for the bar) is worth it only on a terminal.
+    let tty = p.tty;
+    let mut tick = |n| p.tick(n);
+    let watch: Watch<'_> = if tty { Some(&mut tick) } else { None };
+    match repo.update_index(watch) {
         // A read-only repository: history is computed without the cache.
         Ok(_) | Err(Error::Io { .. }) => Ok(repo),
         Err(e) => Err(e.into()),
@@ -477,14 +505,16 @@ fn run(cli: &Cli, flag: Option<Lang>) -> Result<i32, Failure> {
             json: as_json,
             csv,
             no_record,
+            full,
         }) => {
             let repo = open(cli)?;
             let opts = crate::audit::Options {
                 intro: intro.clone(),
                 record: !no_record,
+                full: *full,
                 ..Default::default()
             };
-            let mut p = Progress::new("auditing");
+            let mut p = Progress::new(Msg::Auditing, lang);
             let report = crate::audit::audit_with_progress(&repo, &opts, &mut |n| p.tick(n))?;
             drop(p);
             if *as_json {
@@ -853,4 +883,22 @@ fn edit(cli: &Cli, id: &str, message: Option<&str>, yes: bool) -> Result<i32, Fa
         }
     };
     commit_text(&repo, id, &new, &message, yes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_progress_bar_fills_with_the_share_done() {
+        let bar = |done, total| progress_bar("indexing", Count { done, total }, 10);
+        assert_eq!(bar(0, Some(200)), "indexing [░░░░░░░░░░]   0% 0/200");
+        assert_eq!(bar(50, Some(200)), "indexing [██░░░░░░░░]  25% 50/200");
+        assert_eq!(bar(200, Some(200)), "indexing [██████████] 100% 200/200");
+        // Past the total (history grew meanwhile) it stays full.
+        assert_eq!(bar(300, Some(200)), "indexing [██████████] 100% 300/200");
+        // No total known: a count.
+        assert_eq!(bar(4000, None), "indexing 4000…");
+        assert_eq!(bar(0, Some(0)), "indexing 0…");
+    }
 }

@@ -245,6 +245,18 @@ pub fn audit(r: &crate::audit::Report, lang: Lang, color: bool) -> String {
         short(&r.intro),
         short(&r.head)
     ));
+    s.push_str(&match lang {
+        Lang::Vi if r.from_cache > 0 => format!(
+            "Commit: {} ({} đã kiểm tra ở lần trước, lấy từ bộ nhớ đệm; --full để kiểm tra lại)\n",
+            r.commits, r.from_cache
+        ),
+        Lang::En if r.from_cache > 0 => format!(
+            "Commits: {} ({} judged by the last audit, from its cache; --full judges all again)\n",
+            r.commits, r.from_cache
+        ),
+        Lang::Vi => format!("Commit: {}\n", r.commits),
+        Lang::En => format!("Commits: {}\n", r.commits),
+    });
     s.push_str(&paint(
         color,
         "1",

@@ -354,3 +354,21 @@ impl History {
         Some((old, newest))
     }
 }
+
+/// How far a long walk over history has come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Count {
+    /// Commits looked at so far.
+    pub done: usize,
+    /// Commits to look at in all, when known.
+    pub total: Option<usize>,
+}
+
+impl Count {
+    /// The share done, 0 to 100, when the total is known.
+    pub fn percent(&self) -> Option<usize> {
+        self.total
+            .filter(|t| *t > 0)
+            .map(|t| (self.done.min(t) * 100) / t)
+    }
+}

@@ -9,7 +9,7 @@ use git2::{Oid, Sort};
 use super::history::time_of;
 use super::rawtree::{diff_raw, find_raw};
 use super::{DraftRepo, Error, Result, blob_text};
-use crate::model::Time;
+use crate::model::{Count, Time};
 
 /// Facts about one commit.
 #[derive(Debug, Clone)]
@@ -138,6 +138,19 @@ impl DraftRepo {
             .collect()
     }
 
+    /// Commits reachable from HEAD and from none of `hide`, parents before
+    /// children.
+    pub fn commits_hiding(&self, hide: &[&str]) -> Result<Vec<String>> {
+        let mut walk = self.repo.revwalk()?;
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+        walk.push(self.head_commit()?.id())?;
+        for h in hide {
+            walk.hide(Oid::from_str(h)?)?;
+        }
+        walk.map(|r| r.map(|o| o.to_string()).map_err(Error::from))
+            .collect()
+    }
+
     /// Commits reachable from `tip` and not from `base`, parents first.
     pub fn commits_since_of(&self, tip: &str, base: &str) -> Result<Vec<String>> {
         let mut walk = self.repo.revwalk()?;
@@ -216,7 +229,7 @@ impl DraftRepo {
     pub fn scan_protected(
         &self,
         ids: &[String],
-        progress: &mut dyn FnMut(usize),
+        progress: &mut dyn FnMut(Count),
         each: &mut dyn FnMut(CommitFacts) -> Result<()>,
     ) -> Result<()> {
         let odb = self.repo.odb()?;
@@ -225,7 +238,10 @@ impl DraftRepo {
         let mut last: Option<(Oid, Oid)> = None;
         for (n, id) in ids.iter().enumerate() {
             if (n + 1).is_multiple_of(1000) {
-                progress(n + 1);
+                progress(Count {
+                    done: n + 1,
+                    total: Some(ids.len()),
+                });
             }
             trees.next_commit();
             let c = self.repo.find_commit(Oid::from_str(id)?)?;

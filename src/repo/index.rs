@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::history::time_of;
 use super::rawtree::diff_raw;
 use super::{DRAFTS_DIR, DraftRepo, DraftStats, Error, Result};
-use crate::model::Time;
+use crate::model::{Count, Time};
 
 const FORMAT: u32 = 3;
 const BUCKETS: u64 = 256;
@@ -46,6 +46,18 @@ struct Head {
     commits: usize,
 }
 
+/// Who watches a long walk, if anyone: told the commits walked (and of how
+/// many) every thousand. Without a watcher the total is not counted.
+pub type Watch<'a> = Option<&'a mut dyn FnMut(Count)>;
+
+/// The same watcher, lent for one more call.
+fn again<'b>(w: &'b mut Watch<'_>) -> Watch<'b> {
+    match w {
+        Some(f) => Some(&mut **f),
+        None => None,
+    }
+}
+
 /// Touches of each draft, keyed by id, oldest first.
 pub type Touches = HashMap<String, Vec<Touch>>;
 
@@ -56,6 +68,14 @@ fn stats_of(touches: &[Touch]) -> Option<DraftStats> {
         revisions: revs.len(),
         last_change: last.time,
     })
+}
+
+/// The first parent named in a raw commit object.
+fn first_parent(data: &[u8]) -> Option<Oid> {
+    // "tree <hex>\n" then "parent <hex>\n" lines, before the author.
+    let rest = data.get(46..)?;
+    let hex = rest.strip_prefix(b"parent ")?.get(..40)?;
+    Oid::from_str(std::str::from_utf8(hex).ok()?).ok()
 }
 
 /// Strings kept once, named by their number.
@@ -345,11 +365,7 @@ impl DraftRepo {
     /// Walks first-parent history from HEAD down to `stop` (exclusive; the
     /// root when `None`). Returns what it found, or `None` when `stop` is
     /// not on the first-parent chain (history was rewritten).
-    fn walk_touches(
-        &self,
-        stop: Option<Oid>,
-        progress: &mut dyn FnMut(usize),
-    ) -> Result<Option<Walked>> {
+    fn walk_touches(&self, stop: Option<Oid>, progress: Watch<'_>) -> Result<Option<Walked>> {
         // git itself does not re-hash every object it reads; libgit2 does by
         // default, which triples the cost of a walk. `git fsck` checks hashes.
         git2::opts::strict_hash_verification(false);
@@ -361,8 +377,13 @@ impl DraftRepo {
     fn walk_touches_unverified(
         &self,
         stop: Option<Oid>,
-        progress: &mut dyn FnMut(usize),
+        mut progress: Watch<'_>,
     ) -> Result<Option<Walked>> {
+        // Counting first costs about a tenth of the walk: only for a watcher.
+        let total = match progress {
+            Some(_) => self.first_parent_count(stop)?,
+            None => None,
+        };
         let mut commit = self.head_commit()?;
         let mut here = self.drafts_tree_of(&commit)?;
         let odb = self.repo.odb()?;
@@ -386,8 +407,13 @@ impl DraftRepo {
                 &mut walked,
             )?;
             walked.commits += 1;
-            if walked.commits.is_multiple_of(1000) {
-                progress(walked.commits);
+            if walked.commits.is_multiple_of(1000)
+                && let Some(tell) = again(&mut progress)
+            {
+                tell(Count {
+                    done: walked.commits,
+                    total,
+                });
             }
             match parent {
                 Some(p) => {
@@ -401,6 +427,25 @@ impl DraftRepo {
         Ok(Some(walked))
     }
 
+    /// The number of commits on the first-parent chain from HEAD down to
+    /// `stop` (exclusive), for a progress bar; `None` when `stop` is not on
+    /// the chain. Commits are read raw for their first "parent" line only,
+    /// which costs a small part of the walk that reads their trees too.
+    fn first_parent_count(&self, stop: Option<Oid>) -> Result<Option<usize>> {
+        let odb = self.repo.odb()?;
+        let mut id = Some(self.head_commit()?.id());
+        let mut n = 0;
+        while let Some(c) = id {
+            if Some(c) == stop {
+                return Ok(Some(n));
+            }
+            n += 1;
+            let obj = odb.read(c)?;
+            id = first_parent(obj.data());
+        }
+        Ok(stop.is_none().then_some(n))
+    }
+
     fn read_head(&self) -> Option<Head> {
         let text = std::fs::read_to_string(self.index_dir().join("head.json")).ok()?;
         serde_json::from_str::<Head>(&text)
@@ -408,7 +453,7 @@ impl DraftRepo {
             .filter(|h| h.format == FORMAT)
     }
 
-    fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    pub(super) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
@@ -433,8 +478,8 @@ impl DraftRepo {
 
     /// Brings the index up to HEAD (building it if needed) and returns the
     /// touches of every draft the update changed. `progress` is told the
-    /// number of commits walked, every thousand.
-    pub fn update_index(&self, progress: &mut dyn FnMut(usize)) -> Result<usize> {
+    /// commits walked (and of how many), every thousand.
+    pub fn update_index(&self, mut progress: Watch<'_>) -> Result<usize> {
         let head = self.head_commit()?.id();
         let state = self.read_head();
         if let Some(h) = &state
@@ -449,12 +494,20 @@ impl DraftRepo {
         let stop = state.as_ref().and_then(|h| Oid::from_str(&h.head).ok());
         let (found, rebuilt) = match stop {
             Some(s) if self.repo.find_commit(s).is_ok() => {
-                match self.walk_touches(Some(s), progress)? {
+                match self.walk_touches(Some(s), again(&mut progress))? {
                     Some(w) => (w, false),
-                    None => (self.walk_touches(None, progress)?.unwrap_or_default(), true),
+                    None => (
+                        self.walk_touches(None, again(&mut progress))?
+                            .unwrap_or_default(),
+                        true,
+                    ),
                 }
             }
-            _ => (self.walk_touches(None, progress)?.unwrap_or_default(), true),
+            _ => (
+                self.walk_touches(None, again(&mut progress))?
+                    .unwrap_or_default(),
+                true,
+            ),
         };
         let walked = found.commits;
         let io = |e: std::io::Error, path: PathBuf| Error::Io { path, source: e };
@@ -487,7 +540,7 @@ impl DraftRepo {
                     // A corrupt bucket: start again from nothing.
                     None => {
                         let _ = std::fs::remove_dir_all(self.index_dir());
-                        return self.update_index(progress);
+                        return self.update_index(again(&mut progress));
                     }
                 }
             };
@@ -524,17 +577,17 @@ impl DraftRepo {
     /// The touches of draft `id` from an up-to-date index. When the index
     /// cannot be written (a read-only repository), it is computed in memory.
     pub fn indexed_touches(&self, id: &str) -> Result<Vec<Touch>> {
-        match self.update_index(&mut |_| {}) {
+        match self.update_index(None) {
             Ok(_) => match self.read_touches(id) {
                 Some(t) => Ok(t),
                 None => {
                     let _ = std::fs::remove_dir_all(self.index_dir());
-                    self.update_index(&mut |_| {})?;
+                    self.update_index(None)?;
                     Ok(self.read_touches(id).unwrap_or_default())
                 }
             },
             Err(Error::Io { .. }) => {
-                let found = self.walk_touches(None, &mut |_| {})?.unwrap_or_default();
+                let found = self.walk_touches(None, None)?.unwrap_or_default();
                 Ok(found
                     .drafts()
                     .find(|d| found.id(*d) == id)
@@ -547,20 +600,20 @@ impl DraftRepo {
 
     /// Revision counts and last-change times of every draft, from the index.
     pub fn draft_stats(&self) -> Result<HashMap<String, DraftStats>> {
-        self.draft_stats_with_progress(&mut |_| {})
+        self.draft_stats_with_progress(None)
     }
 
     /// [`DraftRepo::draft_stats`], reporting progress while the index is built.
     pub fn draft_stats_with_progress(
         &self,
-        progress: &mut dyn FnMut(usize),
+        mut progress: Watch<'_>,
     ) -> Result<HashMap<String, DraftStats>> {
-        match self.update_index(progress) {
+        match self.update_index(again(&mut progress)) {
             Ok(_) => match self.read_stats_file() {
                 Some(s) => Ok(s),
                 None => {
                     let _ = std::fs::remove_dir_all(self.index_dir());
-                    self.update_index(progress)?;
+                    self.update_index(again(&mut progress))?;
                     Ok(self.read_stats_file().unwrap_or_default())
                 }
             },

@@ -13,7 +13,7 @@ mod write;
 
 pub use error::{Error, Result, malformed};
 pub use facts::{CommitFacts, ReviewAt, without_hash_verification};
-pub use index::Touch;
+pub use index::{Touch, Watch};
 pub use list::Listing;
 pub use remote::Upstream;
 pub use stats::DraftStats;
@@ -94,6 +94,19 @@ impl DraftRepo {
     /// The `.git` directory (or the bare repository itself).
     pub fn git_dir(&self) -> &Path {
         self.repo.path()
+    }
+
+    /// The bytes of cache file `name` under `.git/duyet/`, if readable.
+    /// Caches are duyet's own; deleting them loses nothing.
+    pub fn read_cache_file(&self, name: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.git_dir().join("duyet").join(name)).ok()
+    }
+
+    /// Replaces cache file `name` under `.git/duyet/` (written aside, then
+    /// renamed: a reader never sees half a file).
+    pub fn write_cache_file(&self, name: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.git_dir().join("duyet").join(name);
+        Self::write_atomic(&path, bytes).map_err(|source| Error::Io { path, source })
     }
 
     /// The work tree, if any.

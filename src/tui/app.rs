@@ -14,7 +14,7 @@ use crate::check::Finding;
 use crate::diff::{DraftDiff, LineKind, SideRow};
 use crate::i18n::Lang;
 use crate::model::text::{collation_key, fold_search};
-use crate::model::{Decision, DraftSummary, History, Note, Status};
+use crate::model::{Count, Decision, DraftSummary, History, Note, Status};
 use crate::ops::DecisionRequest;
 use crate::repo::DraftStats;
 
@@ -311,7 +311,7 @@ pub struct App {
     /// Where the draft screen goes back to.
     pub back_to: Screen,
     /// What the worker is busy with, and how far it got.
-    pub progress: Option<(&'static str, usize)>,
+    pub progress: Option<(&'static str, Count)>,
     /// A text the event loop must open in $EDITOR (suspending the screen):
     /// (draft id, text, approved).
     pub edit_request: Option<(String, String, bool)>,

@@ -182,12 +182,20 @@ fn draw_header(f: &mut Frame<'_>, app: &App, area: Rect, theme: &Theme) {
         }
     }
     if app.pending > 0 {
-        let detail = match (app.progress, app.lang) {
-            (Some(("index", n)), Lang::Vi) => format!(" lập chỉ mục lịch sử: {n} commit"),
-            (Some(("index", n)), Lang::En) => format!(" indexing history: {n} commits"),
-            (Some((_, n)), Lang::Vi) => format!(" kiểm tra chữ ký: {n} commit"),
-            (Some((_, n)), Lang::En) => format!(" auditing: {n} commits"),
-            (None, _) => String::new(),
+        let detail = match app.progress {
+            Some((what, c)) => {
+                let label = app.lang.t(if what == "index" {
+                    Msg::Indexing
+                } else {
+                    Msg::Auditing
+                });
+                let commits = app.lang.t(Msg::Commits);
+                match (c.total, c.percent()) {
+                    (Some(t), Some(p)) => format!(" {label}: {}/{t} {commits} ({p}%)", c.done),
+                    _ => format!(" {label}: {} {commits}", c.done),
+                }
+            }
+            None => String::new(),
         };
         spans.push(Span::styled(
             format!("  ⟳ {}{detail}", app.lang.t(Msg::Loading)),

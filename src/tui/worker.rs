@@ -8,7 +8,7 @@ use std::sync::mpsc::{Receiver, Sender};
 
 use crate::check::{Finding, check};
 use crate::diff::{DraftDiff, diff_texts};
-use crate::model::{DraftSummary, History, Kind};
+use crate::model::{Count, DraftSummary, History, Kind};
 use crate::ops::{self, DecisionRequest};
 use crate::repo::{DraftRepo, DraftStats};
 use crate::sign::SignConfig;
@@ -83,7 +83,7 @@ pub enum Done {
     /// The audit's report.
     Audit(Result<Box<crate::audit::Report>, String>),
     /// Work in progress: what, and how many commits so far (not a job's end).
-    Progress(&'static str, usize),
+    Progress(&'static str, Count),
     /// A draft's text to edit: (id, text, approved).
     ForEdit(String, Result<(String, bool), String>),
     /// A revision was committed (commit id) or refused.
@@ -167,7 +167,7 @@ pub fn run(repo: &DraftRepo, job: Job, cache: &mut Cache, progress: &mut dyn FnM
                 .map_err(|e| e.to_string()),
         ),
         Job::Stats => Done::Stats(
-            repo.draft_stats_with_progress(&mut |n| progress(Done::Progress("index", n)))
+            repo.draft_stats_with_progress(Some(&mut |n| progress(Done::Progress("index", n))))
                 .map_err(|e| e.to_string()),
         ),
         Job::History(id) => {
