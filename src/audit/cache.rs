@@ -50,8 +50,7 @@ fn about_the_run(p: &Problem) -> bool {
 /// under this introduction, and that head is an ancestor of `head`.
 /// Anything unreadable or of another format counts as no cache.
 pub(super) fn load(repo: &DraftRepo, intro: &str, head: &str) -> Option<Report> {
-    let bytes = repo.read_cache_file(FILE)?;
-    let l: Loaded = serde_json::from_slice(&bytes).ok()?;
+    let l: Loaded = serde_json::from_slice(&repo.read_cache_file(FILE)?).ok()?;
     let usable = l.format == FORMAT
         && l.intro == intro
         && repo.has_commit(&l.head)
@@ -81,7 +80,7 @@ pub(super) fn save(repo: &DraftRepo, report: &Report) {
             .filter(|f| !about_the_run(&f.problem))
             .collect(),
     };
-    if let Ok(bytes) = serde_json::to_vec(&stored) {
-        let _ = repo.write_cache_file(FILE, &bytes);
-    }
+    let _ = repo.write_cache_file(FILE, &mut |w| {
+        serde_json::to_writer(w, &stored).map_err(std::io::Error::other)
+    });
 }

@@ -102,11 +102,33 @@ impl DraftRepo {
         std::fs::read(self.git_dir().join("duyet").join(name)).ok()
     }
 
-    /// Replaces cache file `name` under `.git/duyet/` (written aside, then
-    /// renamed: a reader never sees half a file).
-    pub fn write_cache_file(&self, name: &str, bytes: &[u8]) -> Result<()> {
+    /// Replaces cache file `name` under `.git/duyet/` with what `write`
+    /// writes (written aside, then renamed: a reader never sees half a file;
+    /// streamed, so a large cache is never whole in memory).
+    pub fn write_cache_file(
+        &self,
+        name: &str,
+        write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<()> {
         let path = self.git_dir().join("duyet").join(name);
-        Self::write_atomic(&path, bytes).map_err(|source| Error::Io { path, source })
+        let io = |source| Error::Io {
+            path: path.clone(),
+            source,
+        };
+        std::fs::create_dir_all(path.with_file_name("")).map_err(io)?;
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        let written = std::fs::File::create(&tmp).and_then(|f| {
+            let mut w = std::io::BufWriter::new(f);
+            write(&mut w)?;
+            std::io::Write::flush(&mut w)
+        });
+        match written.and_then(|()| std::fs::rename(&tmp, &path)) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                Err(io(e))
+            }
+        }
     }
 
     /// The work tree, if any.
