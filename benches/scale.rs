@@ -28,11 +28,16 @@ use duyet::tui::worker::{self, Job};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-fn bench_repo() -> PathBuf {
-    let (name, spec) = match std::env::var("DUYET_BENCH_SIZE").as_deref() {
+/// The generated repository's name and spec: L, or S with DUYET_BENCH_SIZE=s.
+fn bench_spec() -> (&'static str, Spec) {
+    match std::env::var("DUYET_BENCH_SIZE").as_deref() {
         Ok("s") | Ok("S") => ("S.git", Spec::S),
         _ => ("L.git", Spec::L),
-    };
+    }
+}
+
+fn bench_repo() -> PathBuf {
+    let (name, spec) = bench_spec();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("target/bench-repos")
         .join(name);
@@ -226,7 +231,15 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("audit");
     g.sample_size(10).measurement_time(Duration::from_secs(30));
     g.bench_function(format!("duyet audit, all {decisions} decisions"), |b| {
-        b.iter(|| duyet::audit::audit(&repo, &duyet::audit::Options::default()).unwrap())
+        b.iter(|| {
+            let full = duyet::audit::Options {
+                full: true,
+                ..Default::default()
+            };
+            let r = duyet::audit::audit(&repo, &full).unwrap();
+            assert_eq!(r.from_cache, 0);
+            r
+        })
     });
     g.bench_function(
         format!("git verify-commit, {} commits", sample.len()),
@@ -267,7 +280,11 @@ fn benches(c: &mut Criterion) {
             .success()
     );
     let crepo = DraftRepo::open(Some(&copy)).unwrap();
-    let (signer, _) = duyet::sign::seeded_ssh_signer([9; 32], "bench").unwrap();
+    // An approver of the generated trust list (so the audit below is clean).
+    let mut seed = [0u8; 32];
+    seed[..8].copy_from_slice(&bench_spec().1.seed.to_le_bytes());
+    seed[31] = 1;
+    let (signer, _) = duyet::sign::seeded_ssh_signer(seed, "ld1@stttt.langson.gov.vn").unwrap();
     let target = crepo.list().unwrap().drafts[11].id.clone();
     let mut n = 0u64;
     let mut g = c.benchmark_group("decide");
@@ -293,6 +310,40 @@ fn benches(c: &mut Criterion) {
             };
             decide(&crepo, &req, &signer, None).unwrap()
         })
+    });
+    g.finish();
+
+    // 4b. The audit again after one more decision: the cache of the last
+    // audit stands for everything before it.
+    let full = duyet::audit::audit(&crepo, &duyet::audit::Options::default()).unwrap();
+    assert!(full.clean());
+    let mut g = c.benchmark_group("audit_incremental");
+    g.sample_size(20);
+    g.bench_function("duyet audit after one new decision (cache)", |b| {
+        b.iter_batched(
+            || {
+                n += 1;
+                let req = DecisionRequest {
+                    id: target.clone(),
+                    decision: Decision::Approved,
+                    revision: None,
+                    comment: format!("Ý kiến {n}"),
+                    notes: vec![],
+                    author: Some(Author {
+                        name: "Lãnh đạo 1".into(),
+                        email: "ld1@stttt.langson.gov.vn".into(),
+                        time: Some((1_800_000_000 + n as i64, 420)),
+                    }),
+                };
+                decide(&crepo, &req, &signer, None).unwrap();
+            },
+            |_| {
+                let r = duyet::audit::audit(&crepo, &duyet::audit::Options::default()).unwrap();
+                assert!(r.from_cache > 0 && r.clean());
+                r
+            },
+            BatchSize::PerIteration,
+        )
     });
     g.finish();
 }
