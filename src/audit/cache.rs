@@ -46,13 +46,12 @@ fn about_the_run(p: &Problem) -> bool {
     )
 }
 
-/// The last audit's report, if it can stand for history up to its head
-/// under this introduction, and that head is an ancestor of `head`.
-/// Anything unreadable or of another format counts as no cache.
-pub(super) fn load(repo: &DraftRepo, intro: &str, head: &str) -> Option<Report> {
+/// The last audit's report, if its head is an ancestor of `head` (the
+/// caller checks that its introduction is the one audited now). Anything
+/// unreadable or of another format counts as no cache.
+pub(super) fn load(repo: &DraftRepo, head: &str) -> Option<Report> {
     let l: Loaded = serde_json::from_slice(&repo.read_cache_file(FILE)?).ok()?;
     let usable = l.format == FORMAT
-        && l.intro == intro
         && repo.has_commit(&l.head)
         && repo.is_ancestor(&l.head, head).unwrap_or(false);
     usable.then_some(Report {

@@ -312,11 +312,21 @@ fn audit_inner(
             },
         ));
     }
+    let cached = if opts.full {
+        None
+    } else {
+        cache::load(repo, &head)
+    };
+    // The introduction: given, else recorded, else the cached audit's, else
+    // the first commit that adds the trust list (a walk over all history).
     let intro = match &opts.intro {
         Some(i) => Some(repo.resolve_commit(i)?),
         None => match repo.local_config(INTRO_KEY).filter(|i| repo.has_commit(i)) {
             Some(i) => Some(i),
-            None => repo.first_adding(TRUST_PATH)?,
+            None => match &cached {
+                Some(c) => Some(c.intro.clone()),
+                None => repo.first_adding(TRUST_PATH)?,
+            },
         },
     };
     let Some(intro) = intro else {
@@ -326,16 +336,12 @@ fn audit_inner(
         return Ok(report);
     };
     report.intro = intro.clone();
+    let cached = cached.filter(|c| c.intro == intro);
     let mut judge = Judge {
         repo,
         verifier: Verifier::from_repo(repo),
         intro: intro.clone(),
         trust: HashMap::new(),
-    };
-    let cached = if opts.full {
-        None
-    } else {
-        cache::load(repo, &intro, &head)
     };
     let ids = match cached {
         Some(c) => {
