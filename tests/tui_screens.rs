@@ -285,3 +285,37 @@ fn tiny_terminal_shows_a_message() {
     let s = h.screen();
     assert!(s.contains("Terminal too"), "{s}");
 }
+
+#[test]
+fn the_header_shows_how_far_a_long_walk_has_come() {
+    use duyet::model::Count;
+    use duyet::tui::worker::{Done, Job};
+    for (lang, index, audit) in [
+        (
+            Lang::Vi,
+            "lập chỉ mục lịch sử: 42000/100000 commit (42%)",
+            "kiểm tra chữ ký: 7000 commit",
+        ),
+        (
+            Lang::En,
+            "indexing history: 42000/100000 commits (42%)",
+            "auditing: 7000 commits",
+        ),
+    ] {
+        let mut h = Harness::new(lang, (120, 12));
+        // A job in flight, as when the TUI starts on a large repository.
+        h.app.outbox.push(Job::Stats);
+        assert_eq!(h.app.take_jobs().len(), 1);
+        let count = |done, total| Count { done, total };
+        h.app.update(Action::Done(Done::Progress(
+            "index",
+            count(42_000, Some(100_000)),
+        )));
+        let s = h.screen();
+        assert!(s.lines().next().unwrap().contains(index), "{s}");
+        h.app
+            .update(Action::Done(Done::Progress("audit", count(7_000, None))));
+        let s = h.screen();
+        assert!(s.lines().next().unwrap().contains(audit), "{s}");
+    }
+}
