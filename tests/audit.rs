@@ -63,6 +63,37 @@ impl Office {
         o
     }
 
+    /// An unsigned commit that approves draft x: attack 1.
+    fn commit_unsigned_review(&self) {
+        write(
+            &self.dir,
+            "drafts/2024/x/review.toml",
+            review_toml("approved", &self.blob()),
+        );
+        git(&self.dir, &["add", "-A"]);
+        git(
+            &self.dir,
+            &["commit", "-qm", &message("approved", &self.blob())],
+        );
+    }
+
+    /// Adds `who`'s key as an approver, in a commit signed by the current signer.
+    fn add_approver(&self, name: &str, who: &str) {
+        let email = format!("{who}@example.vn");
+        self.ok(&[
+            "trust",
+            "add",
+            "--name",
+            name,
+            "--email",
+            &email,
+            "--role",
+            "approver",
+            "--ssh",
+            &self.pubkey(who),
+        ]);
+    }
+
     fn pubkey(&self, who: &str) -> String {
         self.keys.join(format!("{who}.pub")).display().to_string()
     }
@@ -192,13 +223,7 @@ fn a_clean_history_has_no_finding_and_the_cli_says_so() {
 #[test]
 fn attack_1_unsigned_commit_changes_a_review() {
     let o = Office::new();
-    write(
-        &o.dir,
-        "drafts/2024/x/review.toml",
-        review_toml("approved", &o.blob()),
-    );
-    git(&o.dir, &["add", "-A"]);
-    git(&o.dir, &["commit", "-qm", &message("approved", &o.blob())]);
+    o.commit_unsigned_review();
     assert_eq!(only_finding(&o), Problem::Unsigned);
     assert!(!stock_verify(&o));
 }
@@ -358,18 +383,7 @@ fn attack_7_revision_that_is_not_in_the_tree() {
 #[test]
 fn attack_8_trust_list_changed_by_a_non_admin() {
     let o = Office::new();
-    o.ok(&[
-        "trust",
-        "add",
-        "--name",
-        "Minh",
-        "--email",
-        "minh@example.vn",
-        "--role",
-        "approver",
-        "--ssh",
-        &o.pubkey("minh"),
-    ]);
+    o.add_approver("Minh", "minh");
     o.as_("minh");
     o.ok(&[
         "trust",
@@ -492,27 +506,10 @@ fn the_report_is_the_same_however_many_commits_are_judged_at_a_time() {
     // where the chunks of the audit fall.
     let o = Office::new();
     o.ok(&["approve", "x", "-m", "Đồng ý."]);
-    o.ok(&[
-        "trust",
-        "add",
-        "--name",
-        "Minh",
-        "--email",
-        "minh@example.vn",
-        "--role",
-        "approver",
-        "--ssh",
-        &o.pubkey("minh"),
-    ]);
+    o.add_approver("Minh", "minh");
     o.as_("minh");
     o.ok(&["return", "x", "-m", "Sửa lại."]);
-    write(
-        &o.dir,
-        "drafts/2024/x/review.toml",
-        review_toml("approved", &o.blob()),
-    );
-    git(&o.dir, &["add", "-A"]);
-    git(&o.dir, &["commit", "-qm", &message("approved", &o.blob())]);
+    o.commit_unsigned_review();
     o.as_("ha");
     o.ok(&["trust", "remove", "minh@example.vn"]);
     o.as_("minh");
@@ -568,27 +565,10 @@ fn a_later_audit_judges_only_new_commits_and_agrees_with_a_full_one() {
     assert_eq!(first.from_cache, 0);
     assert!(first.clean(), "{:?}", first.findings);
     // New commits: a member added, a decision by her, an unsigned change.
-    o.ok(&[
-        "trust",
-        "add",
-        "--name",
-        "Minh",
-        "--email",
-        "minh@example.vn",
-        "--role",
-        "approver",
-        "--ssh",
-        &o.pubkey("minh"),
-    ]);
+    o.add_approver("Minh", "minh");
     o.as_("minh");
     o.ok(&["return", "x", "-m", "Sửa lại."]);
-    write(
-        &o.dir,
-        "drafts/2024/x/review.toml",
-        review_toml("approved", &o.blob()),
-    );
-    git(&o.dir, &["add", "-A"]);
-    git(&o.dir, &["commit", "-qm", &message("approved", &o.blob())]);
+    o.commit_unsigned_review();
     let later = audit_with(&o, false);
     assert_eq!(later.from_cache, first.commits);
     assert_eq!(later.commits, first.commits + 3);
@@ -639,13 +619,7 @@ fn a_corrupt_or_outdated_cache_is_not_used() {
     }
     // History rewritten under the cache: its head is no longer an ancestor.
     git(&o.dir, &["reset", "-q", "--hard", "HEAD~1"]);
-    write(
-        &o.dir,
-        "drafts/2024/x/review.toml",
-        review_toml("approved", &o.blob()),
-    );
-    git(&o.dir, &["add", "-A"]);
-    git(&o.dir, &["commit", "-qm", &message("approved", &o.blob())]);
+    o.commit_unsigned_review();
     let r = audit_with(&o, false);
     assert_eq!(r.from_cache, 0);
     assert!(r.findings.iter().any(|f| f.problem == Problem::Unsigned));
@@ -656,13 +630,7 @@ fn full_does_not_trust_the_cache() {
     // The cache is this machine's own record; someone who can write into
     // .git can make it lie. --full judges every commit from the objects.
     let o = Office::new();
-    write(
-        &o.dir,
-        "drafts/2024/x/review.toml",
-        review_toml("approved", &o.blob()),
-    );
-    git(&o.dir, &["add", "-A"]);
-    git(&o.dir, &["commit", "-qm", &message("approved", &o.blob())]);
+    o.commit_unsigned_review();
     assert!(!audit_with(&o, false).clean());
     let text = std::fs::read_to_string(cache_file(&o)).unwrap();
     let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
