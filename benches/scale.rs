@@ -99,8 +99,9 @@ fn run_jobs(app: &mut App, repo: &DraftRepo, cache: &mut worker::Cache, only: &[
 }
 
 fn benches(c: &mut Criterion) {
-    // The process-wide libgit2 settings the duyet binary runs with.
-    duyet::repo::tune();
+    // The process-wide libgit2 settings of the duyet commands (the TUI maps
+    // less of the pack at once: see repo::tune and benches/memory.sh).
+    duyet::repo::tune(false);
     // 3. The 20,000-line pair (first, on a fresh heap).
     let (old, new) = big_pair(20_000, 200, 7);
     let tmp = tempfile::tempdir().unwrap();

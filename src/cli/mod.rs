@@ -244,8 +244,12 @@ impl From<Error> for Failure {
 
 /// Parses the command line and runs; returns the process exit code.
 pub fn main() -> i32 {
-    crate::repo::tune();
     let cli = Cli::parse();
+    let opens_tui = matches!(
+        cli.command,
+        None | Some(Command::Tui) | Some(Command::Demo { no_open: false, .. })
+    );
+    crate::repo::tune(opens_tui);
     let flag = cli.lang.as_deref().and_then(Lang::parse);
     if let Some(l) = &cli.lang
         && flag.is_none()

@@ -30,23 +30,26 @@ pub const DRAFTS_DIR: &str = "drafts";
 /// Path of the trust list.
 pub const TRUST_PATH: &str = ".duyet/trust.toml";
 
-/// Sets libgit2's process-wide memory limits the way duyet uses it. Call
-/// once at start, before any other thread uses libgit2.
+/// Sets libgit2's process-wide settings the way duyet uses it. Call once at
+/// start, before any other thread uses libgit2.
 ///
 /// - No object cache: duyet's walks read each commit and tree once, so the
 ///   cache (256 MiB by default) only grew — to 330 MB while indexing a
 ///   100,000-commit history — and evicting from it cost more than it saved.
-/// - Pack files mapped 2 MiB at a time, at most 16 MiB at once (instead of
-///   whole, up to 8 GiB): the pages stay in the kernel's page cache, and a
-///   full walk over a 118 MB pack costs ~15% more time for ~100 MB less
-///   resident memory.
-pub fn tune() {
+/// - With `long_running` (the TUI), pack files are mapped 2 MiB at a time,
+///   at most 16 MiB at once, instead of whole: the pages stay in the
+///   kernel's page cache, and a walk over all of a 118 MB pack costs 15–30%
+///   more time for ~100 MB less resident memory. One-shot commands keep
+///   libgit2's defaults and finish sooner.
+pub fn tune(long_running: bool) {
     git2::opts::enable_caching(false);
-    // SAFETY: these setters write libgit2 globals without a lock; this is
-    // called at start, before any thread uses libgit2.
-    unsafe {
-        let _ = git2::opts::set_mwindow_size(2 << 20);
-        let _ = git2::opts::set_mwindow_mapped_limit(16 << 20);
+    if long_running {
+        // SAFETY: these setters write libgit2 globals without a lock; this
+        // is called at start, before any thread uses libgit2.
+        unsafe {
+            let _ = git2::opts::set_mwindow_size(2 << 20);
+            let _ = git2::opts::set_mwindow_mapped_limit(16 << 20);
+        }
     }
 }
 
