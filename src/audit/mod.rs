@@ -368,25 +368,68 @@ fn audit_inner(
         }
     };
     report.commits += ids.len();
-    // Then every later commit that matters, judged a chunk at a time so
-    // that memory stays flat on long histories.
+    // Then every later commit that matters, a chunk at a time so that
+    // memory stays flat on long histories. Signatures of one chunk are
+    // verified on another thread while this one scans the next.
     let chunk = if opts.chunk == 0 { CHUNK } else { opts.chunk };
-    let mut pending = Vec::new();
-    repo.scan_protected(&ids, progress, &mut |f| {
-        pending.push(f);
-        if pending.len() >= chunk {
-            judge.chunk(&pending, &mut report)?;
-            pending.clear();
+    let verifier = &judge.verifier.clone();
+    std::thread::scope(|s| -> Result<()> {
+        let (to_verify, inbox) = std::sync::mpsc::sync_channel::<Vec<CommitFacts>>(1);
+        let (verified_tx, verified) = std::sync::mpsc::channel();
+        s.spawn(move || {
+            for facts in inbox {
+                let verdicts = verify_chunk(verifier, &facts);
+                if verified_tx.send((facts, verdicts)).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut pending = Vec::new();
+        repo.scan_protected(&ids, progress, &mut |f| {
+            pending.push(f);
+            if pending.len() >= chunk {
+                // The verifier is never blocked (its outbox is unbounded),
+                // so this send waits at most for one chunk's verification.
+                let full = std::mem::take(&mut pending);
+                if to_verify.send(full).is_err() {
+                    return Err(stopped());
+                }
+                while let Ok((facts, verdicts)) = verified.try_recv() {
+                    judge.judge(&facts, &verdicts, &mut report)?;
+                }
+            }
+            Ok(())
+        })?;
+        if to_verify.send(pending).is_err() {
+            return Err(stopped());
+        }
+        drop(to_verify);
+        for (facts, verdicts) in verified {
+            judge.judge(&facts, &verdicts, &mut report)?;
         }
         Ok(())
     })?;
-    judge.chunk(&pending, &mut report)?;
     cache::save(repo, &report);
     if opts.record && report.clean() {
         repo.set_local_config(INTRO_KEY, &intro)?;
         repo.set_local_config(HEAD_KEY, &head)?;
     }
     Ok(report)
+}
+
+/// The verdicts on the signatures of `facts`, by position.
+fn verify_chunk(verifier: &Verifier, facts: &[CommitFacts]) -> HashMap<usize, Verdict> {
+    let signed: Vec<(usize, &(String, Vec<u8>))> = facts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| f.signature.as_ref().map(|s| (i, s)))
+        .collect();
+    verify_all(verifier, &signed)
+}
+
+/// The verifying thread is gone (it panicked).
+fn stopped() -> crate::repo::Error {
+    crate::repo::Error::Sign("the signature-checking thread stopped".into())
 }
 
 /// `cached` with the entries of the commits in `again` replaced, in place,
@@ -415,18 +458,25 @@ fn merge_trail(
 }
 
 /// Decisions judged at a time by default: their facts and signatures are
-/// held together (about 1.5 KB each), and verified in parallel.
-pub const CHUNK: usize = 2048;
+/// held together (about 1.5 KB each) and verified in parallel, while the
+/// next chunk is read.
+pub const CHUNK: usize = 1024;
 
 impl Judge<'_> {
-    /// Judges `facts` (in history order) into `report`.
+    /// Verifies and judges `facts` (in history order) into `report`.
     fn chunk(&mut self, facts: &[CommitFacts], report: &mut Report) -> Result<()> {
-        let to_verify: Vec<(usize, &(String, Vec<u8>))> = facts
-            .iter()
-            .enumerate()
-            .filter_map(|(i, f)| f.signature.as_ref().map(|s| (i, s)))
-            .collect();
-        let verdicts = verify_all(&self.verifier, &to_verify);
+        let verdicts = verify_chunk(&self.verifier, facts);
+        self.judge(facts, &verdicts, report)
+    }
+
+    /// Judges `facts` (in history order), whose signatures were verified,
+    /// into `report`.
+    fn judge(
+        &mut self,
+        facts: &[CommitFacts],
+        verdicts: &HashMap<usize, Verdict>,
+        report: &mut Report,
+    ) -> Result<()> {
         for (i, f) in facts.iter().enumerate() {
             let is_intro = f.id == self.intro;
             if f.parents.len() > 1 {
