@@ -318,14 +318,21 @@ fn audit_inner(
         cache::load(repo, &head)
     };
     // The introduction: given, else recorded, else the cached audit's, else
-    // the first commit that adds the trust list (a walk over all history).
+    // the first commit that adds the trust list (a walk over all history,
+    // kept for what follows).
+    let mut all = None;
     let intro = match &opts.intro {
         Some(i) => Some(repo.resolve_commit(i)?),
         None => match repo.local_config(INTRO_KEY).filter(|i| repo.has_commit(i)) {
             Some(i) => Some(i),
             None => match &cached {
                 Some(c) => Some(c.intro.clone()),
-                None => repo.first_adding(TRUST_PATH)?,
+                None => {
+                    let ids = repo.commits_since(None)?;
+                    let found = repo.first_adding(&ids, TRUST_PATH)?;
+                    all = Some(ids);
+                    found
+                }
             },
         },
     };
@@ -364,7 +371,10 @@ fn audit_inner(
         None => {
             // The introduction: its own trust list must name its signer as admin.
             judge.chunk(&[repo.commit_facts(&intro)?], &mut report)?;
-            repo.commits_since(Some(&intro))?
+            match all {
+                Some(ids) => repo.without_ancestors_of(ids, &intro)?,
+                None => repo.commits_since(Some(&intro))?,
+            }
         }
     };
     report.commits += ids.len();

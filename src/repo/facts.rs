@@ -305,23 +305,36 @@ impl DraftRepo {
         Ok(None)
     }
 
-    /// The oldest commit (first in history order) that adds `path`.
-    pub fn first_adding(&self, path: &str) -> Result<Option<String>> {
-        for id in self.commits_since(None)? {
-            let here = self.blob_at(&id, path)?;
+    /// The first commit of `ids` (commits in history order, parents first)
+    /// that adds `path`: it has it and none of its parents does.
+    pub fn first_adding(&self, ids: &[String], path: &str) -> Result<Option<String>> {
+        for id in ids {
+            let here = self.blob_at(id, path)?;
             if here.is_none() {
                 continue;
             }
-            let c = self.repo.find_commit(Oid::from_str(&id)?)?;
+            let c = self.repo.find_commit(Oid::from_str(id)?)?;
             let mut before = false;
             for p in c.parents() {
                 before |= self.blob_at(&p.id().to_string(), path)?.is_some();
             }
             if !before {
-                return Ok(Some(id));
+                return Ok(Some(id.clone()));
             }
         }
         Ok(None)
+    }
+
+    /// `ids` without `base` and its ancestors, in the same order: what
+    /// [`DraftRepo::commits_since`] of `base` gives, from a walk already made.
+    pub fn without_ancestors_of(&self, ids: Vec<String>, base: &str) -> Result<Vec<String>> {
+        let mut walk = self.repo.revwalk()?;
+        walk.push(Oid::from_str(base)?)?;
+        let mut before = std::collections::HashSet::new();
+        for id in walk {
+            before.insert(id?.to_string());
+        }
+        Ok(ids.into_iter().filter(|c| !before.contains(c)).collect())
     }
 
     /// A value from the repository's local config only.
