@@ -577,8 +577,17 @@ fn a_later_audit_judges_only_new_commits_and_agrees_with_a_full_one() {
     assert_eq!(verdicts(&later), verdicts(&full));
     assert_eq!(later.trail.len(), 3);
     assert!(matches!(later.findings[..], [ref f] if f.problem == Problem::Unsigned));
-    // Audited again with nothing new: the finding is judged again, not lost.
+    // Audited again with nothing new: the finding is judged again, not
+    // lost, and the cache is left as it was (not rewritten for nothing).
+    let written = || {
+        std::fs::metadata(cache_file(&o))
+            .unwrap()
+            .modified()
+            .unwrap()
+    };
+    let before = written();
     assert_eq!(verdicts(&audit_with(&o, false)), verdicts(&full));
+    assert_eq!(written(), before);
     // The CLI says where the verdicts came from.
     let out = stdout(&duyet(&o.dir, &["--lang", "en", "audit"]));
     assert!(out.contains("from its cache"), "{out}");

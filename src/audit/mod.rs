@@ -350,6 +350,7 @@ fn audit_inner(
         intro: intro.clone(),
         trust: HashMap::new(),
     };
+    let mut unchanged = false;
     let ids = match cached {
         Some(c) => {
             // Only what came since, and the commits that had a finding.
@@ -362,11 +363,15 @@ fn audit_inner(
             }
             let mut rejudged = Report::default();
             judge.chunk(&facts, &mut rejudged)?;
+            let same = rejudged.findings == c.findings;
             report.trail = merge_trail(c.trail, rejudged.trail, &again);
             report.findings.extend(rejudged.findings);
             report.commits = c.commits;
             report.from_cache = c.commits;
-            repo.commits_hiding(&[&c.head, &intro])?
+            let ids = repo.commits_hiding(&[&c.head, &intro])?;
+            // Nothing new and the same verdicts: the cache stands as it is.
+            unchanged = same && ids.is_empty();
+            ids
         }
         None => {
             // The introduction: its own trust list must name its signer as admin.
@@ -419,7 +424,9 @@ fn audit_inner(
         }
         Ok(())
     })?;
-    cache::save(repo, &report);
+    if !unchanged {
+        cache::save(repo, &report);
+    }
     if opts.record && report.clean() {
         repo.set_local_config(INTRO_KEY, &intro)?;
         repo.set_local_config(HEAD_KEY, &head)?;

@@ -453,15 +453,6 @@ impl DraftRepo {
             .filter(|h| h.format == FORMAT)
     }
 
-    pub(super) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        std::fs::write(&tmp, bytes)?;
-        std::fs::rename(&tmp, path)
-    }
-
     /// A bucket's touches by draft id; `None` when the file is unreadable.
     fn read_bucket(&self, file: &Path) -> Option<Touches> {
         match std::fs::read(file) {
@@ -552,11 +543,13 @@ impl DraftRepo {
                 }
             }
             let bytes = serde_json::to_vec(&bucket).map_err(|e| Error::Sign(e.to_string()))?;
-            Self::write_atomic(&file, &bytes).map_err(|e| io(e, file.clone()))?;
+            super::write_atomic(&file, &mut |w| w.write_all(&bytes))
+                .map_err(|e| io(e, file.clone()))?;
         }
         let stats_file = self.index_dir().join("stats.json");
         let bytes = serde_json::to_vec(&stats).map_err(|e| Error::Sign(e.to_string()))?;
-        Self::write_atomic(&stats_file, &bytes).map_err(|e| io(e, stats_file.clone()))?;
+        super::write_atomic(&stats_file, &mut |w| w.write_all(&bytes))
+            .map_err(|e| io(e, stats_file.clone()))?;
         let total = state.filter(|_| !rebuilt).map(|h| h.commits).unwrap_or(0) + walked;
         let head_file = self.index_dir().join("head.json");
         let bytes = serde_json::to_vec(&Head {
@@ -565,7 +558,8 @@ impl DraftRepo {
             commits: total,
         })
         .map_err(|e| Error::Sign(e.to_string()))?;
-        Self::write_atomic(&head_file, &bytes).map_err(|e| io(e, head_file.clone()))?;
+        super::write_atomic(&head_file, &mut |w| w.write_all(&bytes))
+            .map_err(|e| io(e, head_file.clone()))?;
         Ok(walked)
     }
 

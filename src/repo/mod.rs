@@ -53,6 +53,29 @@ pub fn tune(long_running: bool) {
     }
 }
 
+/// Writes a file's content into a writer.
+pub type WriteFn<'a> = dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()> + 'a;
+
+/// Replaces `path` with what `write` writes: written aside, then renamed,
+/// so a reader never sees half a file; streamed, so a large file is never
+/// whole in memory. A failed write leaves `path` as it was.
+fn write_atomic(path: &Path, write: &mut WriteFn<'_>) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    let written = std::fs::File::create(&tmp).and_then(|f| {
+        let mut w = std::io::BufWriter::new(f);
+        write(&mut w)?;
+        std::io::Write::flush(&mut w)
+    });
+    let done = written.and_then(|()| std::fs::rename(&tmp, path));
+    if done.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    done
+}
+
 /// A drafts repository (work tree or bare).
 pub struct DraftRepo {
     repo: Repository,
@@ -106,32 +129,10 @@ impl DraftRepo {
     }
 
     /// Replaces cache file `name` under `.git/duyet/` with what `write`
-    /// writes (written aside, then renamed: a reader never sees half a file;
-    /// streamed, so a large cache is never whole in memory).
-    pub fn write_cache_file(
-        &self,
-        name: &str,
-        write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
-    ) -> Result<()> {
+    /// writes (see [`write_atomic`]).
+    pub fn write_cache_file(&self, name: &str, write: &mut WriteFn<'_>) -> Result<()> {
         let path = self.git_dir().join("duyet").join(name);
-        let io = |source| Error::Io {
-            path: path.clone(),
-            source,
-        };
-        std::fs::create_dir_all(path.with_file_name("")).map_err(io)?;
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        let written = std::fs::File::create(&tmp).and_then(|f| {
-            let mut w = std::io::BufWriter::new(f);
-            write(&mut w)?;
-            std::io::Write::flush(&mut w)
-        });
-        match written.and_then(|()| std::fs::rename(&tmp, &path)) {
-            Ok(()) => Ok(()),
-            Err(e) => {
-                let _ = std::fs::remove_file(&tmp);
-                Err(io(e))
-            }
-        }
+        write_atomic(&path, write).map_err(|source| Error::Io { path, source })
     }
 
     /// The work tree, if any.
