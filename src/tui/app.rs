@@ -654,11 +654,7 @@ impl App {
                         self.layers.pop();
                         self.send(job);
                     }
-                    KeyCode::Backspace => e.backspace(),
-                    KeyCode::Left => e.left(),
-                    KeyCode::Right => e.right(),
-                    KeyCode::Char(c) if !ctrl => e.insert(c.encode_utf8(&mut [0; 4])),
-                    _ => {}
+                    code => e.edit_key(code, ctrl),
                 }
                 return;
             }
@@ -671,11 +667,7 @@ impl App {
                     KeyCode::Enter | KeyCode::Down | KeyCode::Up => {
                         self.layers.pop();
                     }
-                    KeyCode::Backspace => self.search.backspace(),
-                    KeyCode::Left => self.search.left(),
-                    KeyCode::Right => self.search.right(),
-                    KeyCode::Char(c) if !ctrl => self.search.insert(c.encode_utf8(&mut [0; 4])),
-                    _ => {}
+                    code => self.search.edit_key(code, ctrl),
                 }
                 self.recompute_rows();
                 return;
@@ -700,11 +692,7 @@ impl App {
                                 .push(note);
                         }
                     }
-                    KeyCode::Backspace => e.backspace(),
-                    KeyCode::Left => e.left(),
-                    KeyCode::Right => e.right(),
-                    KeyCode::Char(c) if !ctrl => e.insert(c.encode_utf8(&mut [0; 4])),
-                    _ => {}
+                    code => e.edit_key(code, ctrl),
                 }
                 return;
             }
@@ -723,13 +711,7 @@ impl App {
                     }
                     KeyCode::Enter if d.on_passphrase => self.submit_decision(),
                     KeyCode::Enter => focused_field(d).insert("\n"),
-                    KeyCode::Backspace => focused_field(d).backspace(),
-                    KeyCode::Left => focused_field(d).left(),
-                    KeyCode::Right => focused_field(d).right(),
-                    KeyCode::Char(c) if !ctrl => {
-                        focused_field(d).insert(c.encode_utf8(&mut [0; 4]))
-                    }
-                    _ => {}
+                    code => focused_field(d).edit_key(code, ctrl),
                 }
                 return;
             }

@@ -1,6 +1,7 @@
 //! A small text editor for comments and passphrases: grapheme-aware
 //! cursor, composed and pasted Vietnamese text, several lines.
 
+use ratatui::crossterm::event::KeyCode;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Editable text with a cursor (a byte index on a grapheme boundary).
@@ -39,6 +40,18 @@ impl Editor {
         if let Some((i, _)) = self.text[..self.cursor].grapheme_indices(true).next_back() {
             self.text.replace_range(i..self.cursor, "");
             self.cursor = i;
+        }
+    }
+
+    /// Applies an editing key (Backspace, ←, →, a typed character without
+    /// Ctrl); other keys are left to the caller's layer.
+    pub fn edit_key(&mut self, code: KeyCode, ctrl: bool) {
+        match code {
+            KeyCode::Backspace => self.backspace(),
+            KeyCode::Left => self.left(),
+            KeyCode::Right => self.right(),
+            KeyCode::Char(c) if !ctrl => self.insert(c.encode_utf8(&mut [0; 4])),
+            _ => {}
         }
     }
 
