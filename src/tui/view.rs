@@ -868,6 +868,37 @@ fn sign_of(kind: LineKind) -> &'static str {
     }
 }
 
+/// One diff line laid out in `text_w` columns behind a gutter: the first
+/// screen line shows `gutter`, the wrapped rest as many blanks
+/// (`gutter_w`); each is filled to `text_w`.
+fn screen_lines(
+    v: &DraftView,
+    l: &crate::diff::Line,
+    gutter: String,
+    gutter_w: usize,
+    text_w: usize,
+    theme: &Theme,
+) -> Vec<Vec<Span<'static>>> {
+    let dim = Style::default().fg(theme.dim);
+    let body = layout_runs(
+        &line_runs(&l.segments, l.kind, theme),
+        text_w,
+        v.wrap,
+        v.hscroll,
+    );
+    let mut gutter = Some(gutter);
+    body.into_iter()
+        .map(|chunk| {
+            let g = gutter.take().unwrap_or_else(|| " ".repeat(gutter_w));
+            let used: usize = chunk.iter().map(|s| display_width(&s.content)).sum();
+            let mut spans = vec![Span::styled(g, dim)];
+            spans.extend(chunk);
+            spans.push(Span::raw(" ".repeat(text_w.saturating_sub(used))));
+            spans
+        })
+        .collect()
+}
+
 /// The screen lines of one diff row.
 fn row_lines(
     v: &DraftView,
@@ -880,39 +911,22 @@ fn row_lines(
     let num_w = d.lines.len().to_string().len();
     let dim = Style::default().fg(theme.dim);
     let (li, ri) = v.row_lines(row);
+    let fmt_no = |n: Option<usize>| n.map(|n| n.to_string()).unwrap_or_default();
+    let mark = |l: &crate::diff::Line| if notes.get(l).is_some() { "✎" } else { " " };
     let mut out: Vec<Line<'static>> = Vec::new();
     if v.side_by_side {
         let half = width.saturating_sub(1) / 2;
         let text_w = half.saturating_sub(num_w + 3);
         let mut sides: Vec<Vec<Vec<Span<'static>>>> = Vec::new();
         for (side, idx) in [(0, li), (1, ri)] {
-            let mut lines = Vec::new();
-            if let Some(l) = idx.and_then(|i| d.lines.get(i)) {
-                let no = if side == 0 { l.old } else { l.new };
-                let note = if notes.get(l).is_some() { "✎" } else { " " };
-                let body = layout_runs(
-                    &line_runs(&l.segments, l.kind, theme),
-                    text_w,
-                    v.wrap,
-                    v.hscroll,
-                );
-                for (k, chunk) in body.into_iter().enumerate() {
-                    let gutter = if k == 0 {
-                        format!(
-                            "{:>num_w$}{note}{} ",
-                            no.map(|n| n.to_string()).unwrap_or_default(),
-                            sign_of(l.kind)
-                        )
-                    } else {
-                        " ".repeat(num_w + 3)
-                    };
-                    let mut spans = vec![Span::styled(gutter, dim)];
-                    let used: usize = chunk.iter().map(|s| display_width(&s.content)).sum();
-                    spans.extend(chunk);
-                    spans.push(Span::raw(" ".repeat(text_w.saturating_sub(used))));
-                    lines.push(spans);
+            let lines = match idx.and_then(|i| d.lines.get(i)) {
+                Some(l) => {
+                    let no = if side == 0 { l.old } else { l.new };
+                    let gutter = format!("{:>num_w$}{}{} ", fmt_no(no), mark(l), sign_of(l.kind));
+                    screen_lines(v, l, gutter, num_w + 3, text_w, theme)
                 }
-            }
+                None => Vec::new(),
+            };
             sides.push(lines);
         }
         let n = sides[0].len().max(sides[1].len()).max(1);
@@ -926,28 +940,15 @@ fn row_lines(
             out.push(Line::from(spans));
         }
     } else if let Some(l) = li.and_then(|i| d.lines.get(i)) {
-        let fmt_no = |n: Option<usize>| n.map(|n| n.to_string()).unwrap_or_default();
-        let note = if notes.get(l).is_some() { "✎" } else { " " };
-        let text_w = width.saturating_sub(2 * num_w + 4);
-        let body = layout_runs(
-            &line_runs(&l.segments, l.kind, theme),
-            text_w,
-            v.wrap,
-            v.hscroll,
+        let gutter = format!(
+            "{:>num_w$} {:>num_w$}{}{} ",
+            fmt_no(l.old),
+            fmt_no(l.new),
+            mark(l),
+            sign_of(l.kind)
         );
-        for (k, chunk) in body.into_iter().enumerate() {
-            let gutter = if k == 0 {
-                format!(
-                    "{:>num_w$} {:>num_w$}{note}{} ",
-                    fmt_no(l.old),
-                    fmt_no(l.new),
-                    sign_of(l.kind)
-                )
-            } else {
-                " ".repeat(2 * num_w + 4)
-            };
-            let mut spans = vec![Span::styled(gutter, dim)];
-            spans.extend(chunk);
+        let text_w = width.saturating_sub(2 * num_w + 4);
+        for spans in screen_lines(v, l, gutter, 2 * num_w + 4, text_w, theme) {
             out.push(Line::from(spans));
         }
     }
