@@ -36,10 +36,8 @@ impl Office {
         let t = tmp();
         let dir = t.path().join("r");
         let keys = t.path().join("keys");
-        std::fs::create_dir_all(&dir).unwrap();
+        repo_with_draft(&dir, TEXT);
         std::fs::create_dir_all(&keys).unwrap();
-        init_repo(&dir);
-        add_draft(&dir, "x", TEXT);
         for who in ["ha", "minh", "lan", "mallory"] {
             keygen(&keys, who);
         }

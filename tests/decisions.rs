@@ -17,10 +17,7 @@ const TEXT: &str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập 
 
 /// A repository with draft "x" and an ssh key at `dir/../key`.
 fn ssh_repo(t: &Path) -> (PathBuf, PathBuf) {
-    let dir = t.join("r");
-    std::fs::create_dir(&dir).unwrap();
-    init_repo(&dir);
-    add_draft(&dir, "x", TEXT);
+    let dir = repo_with_draft(&t.join("r"), TEXT);
     let key = t.join("key");
     let out = Command::new("ssh-keygen")
         .args(["-q", "-t", "ed25519", "-N", "", "-C", "ha@example.vn", "-f"])
@@ -262,10 +259,7 @@ impl Drop for KillAgent {
 #[test]
 fn openpgp_key_signs_through_gpg() {
     let t = tmp();
-    let dir = t.path().join("r");
-    std::fs::create_dir(&dir).unwrap();
-    init_repo(&dir);
-    add_draft(&dir, "x", TEXT);
+    let dir = repo_with_draft(&t.path().join("r"), TEXT);
     let (home, fpr) = gpg_home(t.path());
     let _kill = KillAgent(home.clone());
     git(&dir, &["config", "user.signingKey", &fpr]);
@@ -318,10 +312,7 @@ fn openpgp_key_signs_through_gpg() {
 #[test]
 fn x509_certificate_signs_through_gpgsm() {
     let t = tmp();
-    let dir = t.path().join("r");
-    std::fs::create_dir(&dir).unwrap();
-    init_repo(&dir);
-    add_draft(&dir, "x", TEXT);
+    let dir = repo_with_draft(&t.path().join("r"), TEXT);
     let home = t.path().join("gnupg");
     std::fs::create_dir(&home).unwrap();
     let _kill = KillAgent(home.clone());
@@ -536,16 +527,7 @@ fn bare_repository_decisions() {
     let t = tmp();
     let (dir, key) = ssh_repo(t.path());
     let bare = t.path().join("bare.git");
-    git(
-        t.path(),
-        &[
-            "clone",
-            "-q",
-            "--bare",
-            dir.to_str().unwrap(),
-            bare.to_str().unwrap(),
-        ],
-    );
+    bare_clone(&dir, &bare);
     git(&bare, &["config", "gpg.format", "ssh"]);
     git(&bare, &["config", "user.signingKey", key.to_str().unwrap()]);
     git(&bare, &["config", "user.name", "Trần Thu Hà"]);

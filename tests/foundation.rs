@@ -306,16 +306,7 @@ fn bare_repositories_are_read_too() {
             .success()
     );
     let bare = t.path().join("bare.git");
-    git(
-        t.path(),
-        &[
-            "clone",
-            "-q",
-            "--bare",
-            dir.to_str().unwrap(),
-            bare.to_str().unwrap(),
-        ],
-    );
+    bare_clone(&dir, &bare);
     let out = duyet(
         t.path(),
         &[

@@ -81,16 +81,7 @@ fn office() -> Office {
     add_draft(&seed, "a", "Văn bản A.\n");
     add_draft(&seed, "b", "Văn bản B.\n");
     let remote = root.join("remote.git");
-    git(
-        &root,
-        &[
-            "clone",
-            "-q",
-            "--bare",
-            seed.to_str().unwrap(),
-            remote.to_str().unwrap(),
-        ],
-    );
+    bare_clone(&seed, &remote);
     Office {
         _t: t,
         root,

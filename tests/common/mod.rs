@@ -39,6 +39,28 @@ pub fn init_repo(dir: &Path) {
     git(dir, &["config", "user.email", "ha@example.vn"]);
 }
 
+/// `dir`, made and initialised, holding draft "x" with `text`.
+pub fn repo_with_draft(dir: &Path, text: &str) -> PathBuf {
+    std::fs::create_dir_all(dir).expect("mkdir");
+    init_repo(dir);
+    add_draft(dir, "x", text);
+    dir.to_path_buf()
+}
+
+/// A bare clone of `from` at `to`.
+pub fn bare_clone(from: &Path, to: &Path) {
+    git(
+        from,
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            from.to_str().expect("utf-8 path"),
+            to.to_str().expect("utf-8 path"),
+        ],
+    );
+}
+
 /// Writes a file (creating folders).
 pub fn write(dir: &Path, rel: &str, content: impl AsRef<[u8]>) {
     let p = dir.join(rel);
