@@ -243,6 +243,9 @@ pub struct Options {
     pub chunk: usize,
     /// Judge every commit again, ignoring the last audit's cache.
     pub full: bool,
+    /// Leave the cache file alone (a server hook judging commits that may
+    /// still be refused).
+    pub keep_cache: bool,
 }
 
 struct Judge<'r> {
@@ -288,15 +291,24 @@ pub fn audit_with_progress(
     opts: &Options,
     progress: &mut dyn FnMut(Count),
 ) -> Result<Report> {
-    without_hash_verification(|| audit_inner(repo, opts, progress))
+    let head = repo.head_id()?;
+    without_hash_verification(|| audit_inner(repo, &head, opts, progress))
+}
+
+/// [`audit`] of the history that ends at `tip` (a commit id) instead of
+/// HEAD: what `sync` and the server hook judge before taking commits in.
+pub fn audit_at(repo: &DraftRepo, tip: &str, opts: &Options) -> Result<Report> {
+    let tip = repo.resolve_commit(tip)?;
+    without_hash_verification(|| audit_inner(repo, &tip, opts, &mut |_| {}))
 }
 
 fn audit_inner(
     repo: &DraftRepo,
+    head: &str,
     opts: &Options,
     progress: &mut dyn FnMut(Count),
 ) -> Result<Report> {
-    let head = repo.head_id()?;
+    let head = head.to_string();
     let mut report = Report {
         head: head.clone(),
         ..Report::default()
@@ -328,7 +340,7 @@ fn audit_inner(
             None => match &cached {
                 Some(c) => Some(c.intro.clone()),
                 None => {
-                    let ids = repo.commits_since(None)?;
+                    let ids = repo.commits_since(&head, None)?;
                     let found = repo.first_adding(&ids, TRUST_PATH)?;
                     all = Some(ids);
                     found
@@ -368,7 +380,7 @@ fn audit_inner(
             report.findings.extend(rejudged.findings);
             report.commits = c.commits;
             report.from_cache = c.commits;
-            let ids = repo.commits_hiding(&[&c.head, &intro])?;
+            let ids = repo.commits_hiding(&head, &[&c.head, &intro])?;
             // Nothing new and the same verdicts: the cache stands as it is.
             unchanged = same && ids.is_empty();
             ids
@@ -378,7 +390,7 @@ fn audit_inner(
             judge.chunk(&[repo.commit_facts(&intro)?], &mut report)?;
             match all {
                 Some(ids) => repo.without_ancestors_of(ids, &intro)?,
-                None => repo.commits_since(Some(&intro))?,
+                None => repo.commits_since(&head, Some(&intro))?,
             }
         }
     };
@@ -424,7 +436,7 @@ fn audit_inner(
         }
         Ok(())
     })?;
-    if !unchanged {
+    if !unchanged && !opts.keep_cache {
         cache::save(repo, &report);
     }
     if opts.record && report.clean() {

@@ -125,12 +125,12 @@ impl DraftRepo {
         Oid::from_str(id).is_ok_and(|o| self.repo.find_commit(o).is_ok())
     }
 
-    /// Commits reachable from HEAD and not from `after` (all when `None`),
+    /// Commits reachable from `tip` and not from `after` (all when `None`),
     /// parents before children.
-    pub fn commits_since(&self, after: Option<&str>) -> Result<Vec<String>> {
+    pub fn commits_since(&self, tip: &str, after: Option<&str>) -> Result<Vec<String>> {
         let mut walk = self.repo.revwalk()?;
         walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
-        walk.push(self.head_commit()?.id())?;
+        walk.push(Oid::from_str(tip)?)?;
         if let Some(a) = after {
             walk.hide(Oid::from_str(a)?)?;
         }
@@ -138,12 +138,12 @@ impl DraftRepo {
             .collect()
     }
 
-    /// Commits reachable from HEAD and from none of `hide`, parents before
+    /// Commits reachable from `tip` and from none of `hide`, parents before
     /// children.
-    pub fn commits_hiding(&self, hide: &[&str]) -> Result<Vec<String>> {
+    pub fn commits_hiding(&self, tip: &str, hide: &[&str]) -> Result<Vec<String>> {
         let mut walk = self.repo.revwalk()?;
         walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
-        walk.push(self.head_commit()?.id())?;
+        walk.push(Oid::from_str(tip)?)?;
         for h in hide {
             walk.hide(Oid::from_str(h)?)?;
         }
