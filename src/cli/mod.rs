@@ -238,7 +238,34 @@ pub struct Failure(pub String);
 
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
-        Failure(e.to_string())
+        match (lang_now(), e.vietnamese()) {
+            (Lang::Vi, Some(vi)) => Failure(vi),
+            _ => Failure(e.to_string()),
+        }
+    }
+}
+
+/// The language of messages, set once at the start of [`run`] (errors
+/// converted with `?` have no other way to learn it).
+static LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
+
+fn lang_now() -> Lang {
+    LANG.get().copied().unwrap_or_else(Lang::from_env)
+}
+
+/// One (Vietnamese, English) line on stderr, in the language in use.
+fn note((vi, en): (String, String)) {
+    match lang_now() {
+        Lang::Vi => eprintln!("duyet: {vi}"),
+        Lang::En => eprintln!("duyet: {en}"),
+    }
+}
+
+/// Prints a commit that is on the branch, and its work-tree warning if any.
+fn print_finished(f: &crate::repo::Finished) {
+    println!("{}", f.commit);
+    if let Some(w) = &f.warning {
+        note(w.texts());
     }
 }
 
@@ -267,7 +294,12 @@ pub fn main() -> i32 {
 }
 
 fn open(cli: &Cli) -> Result<DraftRepo, Failure> {
-    Ok(DraftRepo::open(cli.repo.as_deref())?)
+    let repo = DraftRepo::open(cli.repo.as_deref())?;
+    // A commit a killed duyet left half-done is finished or undone first.
+    for r in repo.recover_interrupted().unwrap_or_default() {
+        note(r.texts());
+    }
+    Ok(repo)
 }
 
 /// A progress bar on stderr for work that takes over a second, when
@@ -361,6 +393,7 @@ fn json<T: serde::Serialize>(v: &T) -> Result<i32, Failure> {
 
 fn run(cli: &Cli, flag: Option<Lang>) -> Result<i32, Failure> {
     let lang = flag.unwrap_or_else(Lang::from_env);
+    let _ = LANG.set(lang);
     let color = color_enabled();
     match &cli.command {
         None | Some(Command::Tui) => {
@@ -544,6 +577,9 @@ fn run(cli: &Cli, flag: Option<Lang>) -> Result<i32, Failure> {
             let repo = open(cli)?;
             let d = ops::revise::new_draft(&repo, kind, title, unit, id.as_deref())?;
             println!("{}\t{}", d.id, d.path);
+            if let Some(w) = &d.warning {
+                note(w.texts());
+            }
             Ok(0)
         }
         Some(Command::Edit { id, message, yes }) => edit(cli, id, message.as_deref(), *yes),
@@ -639,8 +675,8 @@ fn decide_cli(
     } else {
         None
     };
-    let commit = ops::decide(&repo, &req, &signer, passphrase.as_deref())?;
-    println!("{commit}");
+    let done = ops::decide(&repo, &req, &signer, passphrase.as_deref())?;
+    print_finished(&done);
     Ok(0)
 }
 
@@ -758,14 +794,14 @@ fn trust(cli: &Cli, action: &TrustAction) -> Result<i32, Failure> {
             };
             let new = ops::trust::with_member(&list, member);
             let (signer, pass) = signer_for(&repo)?;
-            let commit = ops::trust::write_trust(
+            let done = ops::trust::write_trust(
                 &repo,
                 &new,
                 &format!("Danh sách tin cậy: thêm {name} <{email}>"),
                 &signer,
                 pass.as_deref(),
             )?;
-            println!("{commit}");
+            print_finished(&done);
             Ok(0)
         }
         TrustAction::Remove { email } => {
@@ -777,14 +813,14 @@ fn trust(cli: &Cli, action: &TrustAction) -> Result<i32, Failure> {
                 )));
             }
             let (signer, pass) = signer_for(&repo)?;
-            let commit = ops::trust::write_trust(
+            let done = ops::trust::write_trust(
                 &repo,
                 &new,
                 &format!("Danh sách tin cậy: bỏ {email}"),
                 &signer,
                 pass.as_deref(),
             )?;
-            println!("{commit}");
+            print_finished(&done);
             Ok(0)
         }
     }
@@ -824,8 +860,8 @@ fn commit_text(
             }
         }
     }
-    let commit = ops::revise::revise_text(repo, id, text, message)?;
-    println!("{commit}");
+    let done = ops::revise::revise_text(repo, id, text, message)?;
+    print_finished(&done);
     Ok(0)
 }
 

@@ -1,7 +1,7 @@
 //! Approving or returning a draft: one signed commit (design.md section 3).
 
 use crate::model::{Decision, DraftSummary, Note, Review};
-use crate::repo::{Author, DraftRepo, Edit, Error, PreparedCommit, Result};
+use crate::repo::{Author, DraftRepo, Edit, Error, Finished, PreparedCommit, Result};
 use crate::sign::Signer;
 
 /// What the reviewer decided, before it is signed.
@@ -143,17 +143,18 @@ pub fn plan_decision(repo: &DraftRepo, req: &DecisionRequest) -> Result<Decision
     })
 }
 
-/// Plans, signs and writes a decision; returns the new commit id. When
-/// signing fails nothing is written.
+/// Plans, signs and writes a decision; returns the new commit (and a
+/// warning when the work tree could not follow). When signing fails
+/// nothing is written.
 pub fn decide(
     repo: &DraftRepo,
     req: &DecisionRequest,
     signer: &Signer,
     passphrase: Option<&str>,
-) -> Result<String> {
+) -> Result<Finished> {
     let plan = plan_decision(repo, req)?;
     let sig = signer
         .sign(plan.commit.buffer.as_bytes(), passphrase)
         .map_err(|e| Error::Sign(e.to_string()))?;
-    repo.finish_commit(&plan.commit, Some(&sig))
+    repo.finish_commit_checked(&plan.commit, Some(&sig), &mut |_| Ok(()))
 }

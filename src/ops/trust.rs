@@ -2,7 +2,7 @@
 //! signed like a decision (the audit requires an admin's signature).
 
 use crate::model::trust::{Member, TrustList};
-use crate::repo::{DraftRepo, Edit, Error, Result, TRUST_PATH};
+use crate::repo::{DraftRepo, Edit, Error, Finished, Result, TRUST_PATH};
 use crate::sign::Signer;
 
 /// Writes `list` as the new trust list in one signed commit.
@@ -12,7 +12,7 @@ pub fn write_trust(
     message: &str,
     signer: &Signer,
     passphrase: Option<&str>,
-) -> Result<String> {
+) -> Result<Finished> {
     let text = toml::to_string(list).map_err(|e| Error::Sign(e.to_string()))?;
     let author = repo.configured_author()?;
     let plan = repo.prepare_commit(
@@ -26,7 +26,7 @@ pub fn write_trust(
     let sig = signer
         .sign(plan.buffer.as_bytes(), passphrase)
         .map_err(|e| Error::Sign(e.to_string()))?;
-    repo.finish_commit(&plan, Some(&sig))
+    repo.finish_commit_checked(&plan, Some(&sig), &mut |_| Ok(()))
 }
 
 /// The list with `member` added, or merged into the entry with its e-mail.

@@ -90,6 +90,12 @@ pub enum Error {
         "another git process holds a lock on this repository ({0}): wait for it to finish, or remove the stale .lock file if none is running"
     )]
     Locked(String),
+    /// A `.lock` file of git's is in the way: another git or duyet process
+    /// is writing, or a killed one left it behind. Nothing was written.
+    #[error(
+        "another git process holds a lock on this repository ({}), or one was killed and left it behind; nothing was written: if no git or duyet is running, remove it (rm '{}') and try again", .0.display(), .0.display()
+    )]
+    LockHeld(PathBuf),
     /// The branch moved between reading and writing.
     #[error(
         "the branch {0} moved while deciding (someone else committed): reload and decide again"
@@ -130,6 +136,28 @@ pub enum Error {
     /// Anything else git reports.
     #[error("git: {0}")]
     Git(git2::Error),
+}
+
+impl Error {
+    /// The Vietnamese text of the errors that have one (the [`Display`]
+    /// text is English).
+    ///
+    /// [`Display`]: std::fmt::Display
+    pub fn vietnamese(&self) -> Option<String> {
+        match self {
+            Error::LockHeld(p) => Some(format!(
+                "một tiến trình git khác đang giữ khóa của kho ({0}), hoặc một tiến trình đã bị dừng đột ngột và để lại tệp này; chưa ghi gì cả: nếu không có git hay duyet nào đang chạy, hãy xóa nó (rm '{0}') rồi làm lại",
+                p.display()
+            )),
+            Error::BranchMoved(b) => Some(format!(
+                "nhánh {b} đã thay đổi trong khi đang quyết định (có người khác vừa commit); chưa ghi gì cả: tải lại rồi quyết định lại"
+            )),
+            Error::LocalChanges(p) => Some(format!(
+                "{p} có thay đổi cục bộ; chưa ghi gì cả: hãy commit hoặc bỏ các thay đổi đó trước (git status cho thấy chúng)"
+            )),
+            _ => None,
+        }
+    }
 }
 
 impl From<git2::Error> for Error {

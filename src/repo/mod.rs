@@ -17,7 +17,7 @@ pub use index::{Touch, Watch};
 pub use list::Listing;
 pub use remote::Upstream;
 pub use stats::DraftStats;
-pub use write::{Author, Edit, PreparedCommit};
+pub use write::{Author, Edit, Finished, PreparedCommit, Recovered, WorktreeWarning};
 
 use std::path::{Path, PathBuf};
 

@@ -221,7 +221,9 @@ pub fn run(repo: &DraftRepo, job: Job, cache: &mut Cache, progress: &mut dyn FnM
             Done::ForEdit(id, r)
         }
         Job::Revise(id, text, message) => {
-            let r = ops::revise::revise_text(repo, &id, &text, &message).map_err(|e| e.to_string());
+            let r = ops::revise::revise_text(repo, &id, &text, &message)
+                .map(|f| f.commit)
+                .map_err(|e| e.to_string());
             Done::Revised(id, r)
         }
         Job::Sync => Done::Synced(
@@ -236,6 +238,7 @@ pub fn run(repo: &DraftRepo, job: Job, cache: &mut Cache, progress: &mut dyn FnM
                 .map_err(|e| e.to_string())
                 .and_then(|signer| {
                     ops::decide(repo, &req, &signer, passphrase.as_deref())
+                        .map(|f| f.commit)
                         .map_err(|e| e.to_string())
                 });
             Done::Decided(id, result)
