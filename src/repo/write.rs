@@ -6,6 +6,7 @@ use std::path::Path;
 
 use git2::{FileMode, Oid, build::TreeUpdateBuilder};
 
+use super::error::unrecorded;
 use super::{DraftRepo, Error, Result};
 
 mod lock;
@@ -143,6 +144,10 @@ impl DraftRepo {
         message: &str,
         author: &Author,
     ) -> Result<PreparedCommit> {
+        self.prepare(edits, message, author).map_err(unrecorded)
+    }
+
+    fn prepare(&self, edits: &[Edit], message: &str, author: &Author) -> Result<PreparedCommit> {
         let branch = self.head_branch()?;
         let parent = match self.repo.refname_to_id(&branch) {
             Ok(id) => Some(self.repo.find_commit(id)?),
@@ -237,21 +242,11 @@ impl DraftRepo {
         signature: Option<&str>,
         check: &mut dyn FnMut(&str) -> Result<()>,
     ) -> Result<Finished> {
-        let id = match signature {
-            Some(sig) => self.repo.commit_signed(
-                &prepared.buffer,
-                sig.trim_end_matches('\n'),
-                Some("gpgsig"),
-            )?,
-            None => self
-                .repo
-                .odb()?
-                .write(git2::ObjectType::Commit, prepared.buffer.as_bytes())?,
-        };
+        let id = self.write_object(prepared, signature).map_err(unrecorded)?;
         lock::crash_point("object");
         check(&id.to_string())?;
         let Some(workdir) = self.repo.workdir().map(Path::to_path_buf) else {
-            self.move_branch(prepared, id)?;
+            self.move_branch(prepared, id).map_err(unrecorded)?;
             return Ok(Finished {
                 commit: id.to_string(),
                 warning: None,
@@ -260,10 +255,10 @@ impl DraftRepo {
         // A decision interrupted earlier is finished (or undone) first, so
         // that its lock is not mistaken for a live one.
         let _ = self.recover_interrupted();
-        let staged = self.stage_under_lock(prepared, id)?;
+        let staged = self.stage_under_lock(prepared, id).map_err(unrecorded)?;
         if let Err(e) = self.move_branch(prepared, id) {
             staged.abandon();
-            return Err(e);
+            return Err(unrecorded(e));
         }
         lock::crash_point("moved");
         let mut problems = Vec::new();
@@ -274,7 +269,10 @@ impl DraftRepo {
         }
         lock::crash_point("worktree");
         if let Err(e) = staged.install() {
-            problems.push(e.to_string());
+            // The lock is gone; try once more the ordinary way.
+            if let Err(again) = self.stage_plainly(&prepared.edits) {
+                problems.push(format!("{e}; {again}"));
+            }
         }
         lock::crash_point("index");
         Ok(Finished {
@@ -285,6 +283,43 @@ impl DraftRepo {
                 cause: problems.join("; "),
             }),
         })
+    }
+
+    /// Writes the commit object, signed when `signature` is given.
+    fn write_object(&self, prepared: &PreparedCommit, signature: Option<&str>) -> Result<Oid> {
+        Ok(match signature {
+            Some(sig) => self.repo.commit_signed(
+                &prepared.buffer,
+                sig.trim_end_matches('\n'),
+                Some("gpgsig"),
+            )?,
+            None => self
+                .repo
+                .odb()?
+                .write(git2::ObjectType::Commit, prepared.buffer.as_bytes())?,
+        })
+    }
+
+    /// Sets the index entries of `edits` through libgit2's own locking.
+    fn stage_plainly(&self, edits: &[(String, Option<Oid>)]) -> Result<()> {
+        let mut index = self.repo.index()?;
+        for (path, blob) in edits {
+            match blob {
+                Some(id) => {
+                    let size = self.repo.find_blob(*id)?.size();
+                    index.add(&lock::entry(path, *id, size))?;
+                }
+                None => {
+                    let _ = index.remove_path(Path::new(path));
+                }
+            }
+        }
+        lock::fail_point("plain").map_err(|source| Error::Io {
+            path: self.repo.path().join("index"),
+            source,
+        })?;
+        index.write()?;
+        Ok(())
     }
 
     /// Takes the index lock, checks again (now that nobody else can write
@@ -377,13 +412,8 @@ impl DraftRepo {
         let blob = self.repo.find_blob(id)?;
         let dir = file.parent().unwrap_or(workdir);
         std::fs::create_dir_all(dir).map_err(io(dir))?;
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".duyet-")
-            .tempfile_in(dir)
-            .map_err(io(dir))?;
-        std::io::Write::write_all(&mut tmp, blob.content()).map_err(io(tmp.path()))?;
-        tmp.persist(&file).map_err(|e| io(&file)(e.error))?;
-        Ok(())
+        lock::fail_point("worktree").map_err(io(&file))?;
+        lock::replace_file(self.repo.path(), &file, blob.content())
     }
 
     /// Refuses when a file the commit writes has changes in `index` or the

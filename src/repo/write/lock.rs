@@ -33,6 +33,17 @@ pub(super) fn crash_point(name: &str) {
     let _ = name;
 }
 
+/// For tests of a failing disk (debug builds only): `DUYET_FAIL_AT=A,B`
+/// makes the steps A and B fail as an I/O error would.
+pub(super) fn fail_point(name: &str) -> std::io::Result<()> {
+    #[cfg(debug_assertions)]
+    if std::env::var("DUYET_FAIL_AT").is_ok_and(|v| v.split(',').any(|p| p == name)) {
+        return Err(std::io::Error::other(format!("injected failure at {name}")));
+    }
+    let _ = name;
+    Ok(())
+}
+
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + use<> {
     let path = path.to_path_buf();
     move |source| Error::Io { path, source }
@@ -69,6 +80,36 @@ fn alive(pid: u32) -> bool {
     {
         let _ = pid;
         true
+    }
+}
+
+/// `.git/duyet/scratch-<pid>.tmp`: where a file is written before it is
+/// renamed into place (inside `.git`, so that a killed process leaves
+/// nothing in the work tree; the next run removes it).
+fn scratch(gitdir: &Path) -> PathBuf {
+    gitdir
+        .join("duyet")
+        .join(format!("scratch-{}.tmp", std::process::id()))
+}
+
+/// Replaces `target` with `bytes` whole: written beside in `.git/duyet`, then
+/// renamed (written in place only when `.git` is on another file system).
+pub(super) fn replace_file(gitdir: &Path, target: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = scratch(gitdir);
+    if let Some(dir) = tmp.parent() {
+        std::fs::create_dir_all(dir).map_err(io(dir))?;
+    }
+    let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, target));
+    match written {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            if e.kind() == std::io::ErrorKind::CrossesDevices {
+                std::fs::write(target, bytes).map_err(io(target))
+            } else {
+                Err(io(target)(e))
+            }
+        }
     }
 }
 
@@ -139,12 +180,7 @@ impl Journal {
             }
         }
         let path = dir.join(format!("pending-{}", std::process::id()));
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".pending-")
-            .tempfile_in(&dir)
-            .map_err(io(&dir))?;
-        tmp.write_all(text.as_bytes()).map_err(io(tmp.path()))?;
-        tmp.persist(&path).map_err(|e| io(&path)(e.error))?;
+        replace_file(gitdir, &path, text.as_bytes())?;
         Ok(Journal { path })
     }
 }
@@ -173,7 +209,9 @@ impl Staged {
     /// fails the lock is removed (git must stay usable) and the error says
     /// so; the journal goes either way.
     pub(super) fn install(mut self) -> Result<()> {
-        let r = std::fs::rename(&self.lock.lock, &self.lock.index).map_err(io(&self.lock.index));
+        let r = fail_point("install")
+            .and_then(|()| std::fs::rename(&self.lock.lock, &self.lock.index))
+            .map_err(io(&self.lock.index));
         if r.is_ok() {
             self.lock.done = true;
         }
@@ -246,7 +284,7 @@ impl Drop for IndexCopy {
     }
 }
 
-fn entry(path: &str, id: Oid, size: usize) -> git2::IndexEntry {
+pub(super) fn entry(path: &str, id: Oid, size: usize) -> git2::IndexEntry {
     git2::IndexEntry {
         ctime: git2::IndexTime::new(0, 0),
         mtime: git2::IndexTime::new(0, 0),
@@ -333,6 +371,16 @@ impl Recovered {
     }
 }
 
+/// The pid in the name of a scratch file (`scratch-<pid>.tmp`,
+/// `index-<pid>.tmp`, `index-<pid>.tmp.lock`).
+fn scratch_pid(name: &str) -> Option<u32> {
+    let rest = name
+        .strip_prefix("scratch-")
+        .or_else(|| name.strip_prefix("index-"))?;
+    let rest = rest.strip_suffix(".lock").unwrap_or(rest);
+    rest.strip_suffix(".tmp")?.parse().ok()
+}
+
 /// A journal read back.
 struct Pending {
     file: PathBuf,
@@ -399,6 +447,14 @@ impl DraftRepo {
         let mut done = Vec::new();
         for e in entries.flatten() {
             let name = e.file_name();
+            // Scratch files of killed processes.
+            if let Some(pid) = name.to_str().and_then(scratch_pid)
+                && pid != std::process::id()
+                && !alive(pid)
+            {
+                let _ = std::fs::remove_file(e.path());
+                continue;
+            }
             let Some(pid) = name.to_str().and_then(|n| n.strip_prefix("pending-")) else {
                 continue;
             };
