@@ -172,7 +172,11 @@ impl DraftRepo {
             planned.push((e.path().to_string(), id));
         }
         if self.repo.workdir().is_some() {
-            self.check_clean(&self.repo.index()?, &planned, Some(&base_tree))?;
+            // libgit2 keeps the index it read first; duyet and git replace
+            // the file, so read it again.
+            let mut index = self.repo.index()?;
+            index.read(true)?;
+            self.check_clean(&index, &planned, Some(&base_tree))?;
         }
         let mut builder = TreeUpdateBuilder::new();
         let mut written = Vec::new();
@@ -303,6 +307,7 @@ impl DraftRepo {
     /// Sets the index entries of `edits` through libgit2's own locking.
     fn stage_plainly(&self, edits: &[(String, Option<Oid>)]) -> Result<()> {
         let mut index = self.repo.index()?;
+        index.read(true)?;
         for (path, blob) in edits {
             match blob {
                 Some(id) => {
