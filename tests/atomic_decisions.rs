@@ -281,6 +281,11 @@ fn concurrent_approvals_in_one_work_tree() {
         "only the reported decisions are on main"
     );
     assert!(made.len() >= 50, "at least one of each pair goes through");
+    eprintln!(
+        "50 pairs: {} decisions made, {} refused",
+        made.len(),
+        100 - made.len()
+    );
     assert_in_step(&dir, "after 50 pairs");
 }
 
@@ -292,6 +297,7 @@ fn a_clerks_commit_never_undoes_an_approval() {
     let t = tmp();
     let dir = office(&t.path().join("r"), &t.path().join("keys"));
     let y = dir.join("drafts/2024/y/draft.md");
+    let (mut leader_refused, mut clerk_refused) = (0, 0);
     for round in 0..25 {
         let mut text = std::fs::read_to_string(&y).unwrap();
         text.push_str(&format!("Sửa {round}.\n"));
@@ -316,6 +322,7 @@ fn a_clerks_commit_never_undoes_an_approval() {
             clerk.wait_with_output().unwrap(),
         );
         if !clerk.status.success() {
+            clerk_refused += 1;
             // The clerk tries again, as anyone would.
             git(&dir, &["commit", "-q", "-m", &format!("Sửa {round}, lại")]);
         }
@@ -333,6 +340,7 @@ fn a_clerks_commit_never_undoes_an_approval() {
                 "round {round}: the approval was undone by the clerk's commit"
             );
         } else {
+            leader_refused += 1;
             assert_eq!(leader.status.code(), Some(2));
             let err = one_line(&leader);
             assert!(err.contains("nothing was written"), "{err}");
@@ -343,6 +351,9 @@ fn a_clerks_commit_never_undoes_an_approval() {
         }
         assert_in_step(&dir, &format!("round {round}"));
     }
+    eprintln!(
+        "25 races: approval refused {leader_refused}, clerk's commit refused {clerk_refused}"
+    );
 }
 
 /// A small deterministic generator (the seed is printed).
