@@ -204,13 +204,26 @@ impl DraftRepo {
         {
             let mut out = Vec::new();
             let mut f = Vec::new();
-            let old = if whole && k == 0 { None } else { old };
             self.raw_changes(trees, Some(c.tree_id()), old, "", false, &mut out, &mut f)?;
             changes.push(out.iter().map(|(p, _)| p.clone()).collect());
             if k == 0 {
                 first = out;
                 faults = f;
             }
+        }
+        if whole {
+            // Every tree checked, not only those that differ from the parent's.
+            faults.clear();
+            let mut ignored = Vec::new();
+            self.raw_changes(
+                trees,
+                Some(c.tree_id()),
+                None,
+                "",
+                true,
+                &mut ignored,
+                &mut faults,
+            )?;
         }
         let mut reviews = Vec::new();
         for (path, blob) in first {
