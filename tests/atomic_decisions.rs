@@ -48,6 +48,27 @@ fn office(dir: &Path, keys: &Path) -> PathBuf {
     assert!(out.status.success(), "{}", stderr(&out));
     git(&dir, &["config", "gpg.format", "ssh"]);
     git(&dir, &["config", "user.signingKey", key.to_str().unwrap()]);
+    // The signer is the trust list's approver (duyet records only what the
+    // audit accepts).
+    let pubkey = keys.join("key.pub");
+    let o = duyet(
+        &dir,
+        &[
+            "trust",
+            "add",
+            "--name",
+            "Trần Thu Hà",
+            "--email",
+            "ha@example.vn",
+            "--role",
+            "approver",
+            "--role",
+            "admin",
+            "--ssh",
+            pubkey.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
     dir
 }
 
@@ -126,9 +147,10 @@ fn a_held_lock_refuses_the_decision_and_changes_nothing() {
     }
     let t = tmp();
     let dir = office(&t.path().join("r"), &t.path().join("keys"));
+    // (`git status` refreshes the index now, while it can.)
+    let before = repo_state(&dir);
     let lock = dir.join(".git/index.lock");
     std::fs::write(&lock, "").unwrap();
-    let before = repo_state(&dir);
     let o = duyet(&dir, &["approve", "x", "-m", "Đồng ý"]);
     assert_eq!(o.status.code(), Some(2));
     let err = one_line(&o);

@@ -157,8 +157,15 @@ impl Office {
     }
 }
 
+/// A review.toml by Hà, made now (the audit wants review.toml's time to be
+/// the commit's).
 fn review_toml(decision: &str, revision: &str) -> Vec<u8> {
-    format!("decision = \"{decision}\"\nrevision = \"{revision}\"\nreviewer = \"ha\"\ntime = \"2024-02-06T09:00:00+07:00\"\n").into_bytes()
+    review_by(decision, revision, "Trần Thu Hà", "ha@example.vn")
+}
+
+fn review_by(decision: &str, revision: &str, name: &str, email: &str) -> Vec<u8> {
+    let now = jiff::Timestamp::now();
+    format!("decision = \"{decision}\"\nrevision = \"{revision}\"\nreviewer = \"{name}\"\nemail = \"{email}\"\ntime = \"{now}\"\n").into_bytes()
 }
 
 fn message(decision: &str, revision: &str) -> String {
@@ -230,7 +237,19 @@ fn attack_1_unsigned_commit_changes_a_review() {
 fn attack_2_key_not_in_the_trust_list() {
     let o = Office::new();
     o.as_("mallory");
-    o.ok(&["approve", "x"]);
+    // duyet refuses to record it, and writes nothing ...
+    let before = repo_state(&o.dir);
+    let out = duyet(&o.dir, &["approve", "x"]);
+    assert_fails(&out, "not an approver's in the trust list");
+    assert_eq!(repo_state(&o.dir), before);
+    // ... so the attacker writes it without duyet.
+    o.signed_commit(
+        &[Edit::Put {
+            path: "drafts/2024/x/review.toml".into(),
+            content: review_toml("approved", &o.blob()),
+        }],
+        &message("approved", &o.blob()),
+    );
     assert!(matches!(only_finding(&o), Problem::UnknownKey { .. }));
 }
 
@@ -250,7 +269,15 @@ fn attack_3_member_without_the_approver_role() {
         &o.pubkey("lan"),
     ]);
     o.as_("lan");
-    o.ok(&["approve", "x"]);
+    let out = duyet(&o.dir, &["approve", "x"]);
+    assert_fails(&out, "it is Lan's, without that role");
+    o.signed_commit(
+        &[Edit::Put {
+            path: "drafts/2024/x/review.toml".into(),
+            content: review_by("approved", &o.blob(), "Lan", "lan@example.vn"),
+        }],
+        &message("approved", &o.blob()),
+    );
     match only_finding(&o) {
         Problem::NotAuthorized { name, role } => {
             assert_eq!((name.as_str(), role.as_str()), ("Lan", "approver"))
@@ -383,7 +410,7 @@ fn attack_8_trust_list_changed_by_a_non_admin() {
     let o = Office::new();
     o.add_approver("Minh", "minh");
     o.as_("minh");
-    o.ok(&[
+    let add = [
         "trust",
         "add",
         "--name",
@@ -393,8 +420,23 @@ fn attack_8_trust_list_changed_by_a_non_admin() {
         "--role",
         "approver",
         "--ssh",
-        &o.pubkey("mallory"),
-    ]);
+    ];
+    let key = o.pubkey("mallory");
+    let out = duyet(&o.dir, &[&add[..], &[key.as_str()]].concat());
+    assert_fails(&out, "not an admin's in the trust list");
+    let list = std::fs::read_to_string(o.dir.join(".duyet/trust.toml")).unwrap();
+    let mallory = std::fs::read_to_string(&key).unwrap();
+    let forged = format!(
+        "{list}\n[[member]]\nname = \"Mallory\"\nemail = \"m@example.vn\"\nroles = [\"approver\"]\nssh = [\"{}\"]\n",
+        mallory.trim()
+    );
+    o.signed_commit(
+        &[Edit::Put {
+            path: ".duyet/trust.toml".into(),
+            content: forged.into_bytes(),
+        }],
+        "Thêm Mallory",
+    );
     match only_finding(&o) {
         Problem::NotAuthorized { role, .. } => assert_eq!(role, "admin"),
         p => panic!("{p:?}"),
@@ -483,7 +525,14 @@ fn a_generated_history_of_1000_decisions_is_clean() {
         let decision = if i % 3 == 0 { "returned" } else { "approved" };
         let plan = repo
             .prepare_commit(
-                &[Edit::Put { path: "drafts/2024/x/review.toml".into(), content: format!("decision = \"{decision}\"\nrevision = \"{blob}\"\nreviewer = \"ha\"\ntime = \"{i}\"\n").into_bytes() }],
+                &[Edit::Put {
+                    path: "drafts/2024/x/review.toml".into(),
+                    content: format!(
+                        "{}comment = \"{i}\"\n",
+                        String::from_utf8(review_toml(decision, &blob)).unwrap()
+                    )
+                    .into_bytes(),
+                }],
                 &message(decision, &blob),
                 &author,
             )
@@ -511,7 +560,13 @@ fn the_report_is_the_same_however_many_commits_are_judged_at_a_time() {
     o.as_("ha");
     o.ok(&["trust", "remove", "minh@example.vn"]);
     o.as_("minh");
-    o.ok(&["approve", "x"]);
+    o.signed_commit(
+        &[Edit::Put {
+            path: "drafts/2024/x/review.toml".into(),
+            content: review_by("approved", &o.blob(), "Minh", "minh@example.vn"),
+        }],
+        &message("approved", &o.blob()),
+    );
     let repo = o.repo();
     let run = |chunk| {
         let r = audit(

@@ -27,6 +27,8 @@ fn ssh_repo(t: &Path) -> (PathBuf, PathBuf) {
     assert!(out.status.success());
     git(&dir, &["config", "gpg.format", "ssh"]);
     git(&dir, &["config", "user.signingKey", key.to_str().unwrap()]);
+    let pub_path = t.join("key.pub");
+    trust_self(&dir, &[], &["--ssh", pub_path.to_str().unwrap()]);
     let pubkey = std::fs::read_to_string(t.join("key.pub")).unwrap();
     let signers = t.join("allowed_signers");
     std::fs::write(&signers, format!("ha@example.vn {pubkey}")).unwrap();
@@ -39,6 +41,34 @@ fn ssh_repo(t: &Path) -> (PathBuf, PathBuf) {
         ],
     );
     (dir, key)
+}
+
+/// Makes the signer the trust list's first member (approver and admin):
+/// duyet records only decisions the audit will accept.
+fn trust_self(dir: &Path, env: &[(&str, &str)], key: &[&str]) {
+    let mut c = Command::new(BIN);
+    c.current_dir(dir).env("NO_COLOR", "1");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let args = [
+        "trust",
+        "add",
+        "--name",
+        "Trần Thu Hà",
+        "--email",
+        "ha@example.vn",
+        "--role",
+        "approver",
+        "--role",
+        "admin",
+    ];
+    let out = c.args(args).args(key).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// What a user checks on a decision commit with stock git.
@@ -263,6 +293,11 @@ fn openpgp_key_signs_through_gpg() {
     let (home, fpr) = gpg_home(t.path());
     let _kill = KillAgent(home.clone());
     git(&dir, &["config", "user.signingKey", &fpr]);
+    trust_self(
+        &dir,
+        &[("GNUPGHOME", home.to_str().unwrap())],
+        &["--openpgp", &fpr],
+    );
     let out = duyet_in_gnupg(
         &dir,
         &home,
@@ -361,6 +396,11 @@ fn x509_certificate_signs_through_gpgsm() {
     std::fs::write(home.join("trustlist.txt"), format!("{fpr} S relax\n")).unwrap();
     git(&dir, &["config", "gpg.format", "x509"]);
     git(&dir, &["config", "user.signingKey", &fpr]);
+    trust_self(
+        &dir,
+        &[("GNUPGHOME", home.to_str().unwrap())],
+        &["--x509", &fpr],
+    );
     let out = duyet_in_gnupg(&dir, &home, &["approve", "x", "-m", "Đồng ý."]);
     assert!(out.status.success(), "{}", stderr(&out));
     let commit = stdout(&out).trim().to_string();

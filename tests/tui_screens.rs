@@ -244,7 +244,8 @@ fn audit_screen_and_verified_marks() {
         &dir,
         "drafts/2024/tt-kinh-phi-ha-tang-so/review.toml",
         format!(
-            "decision = \"approved\"\nrevision = \"{blob}\"\nreviewer = \"Trần Thu Hà\"\ntime = \"2024-02-06T09:00:00+07:00\"\n"
+            "decision = \"approved\"\nrevision = \"{blob}\"\nreviewer = \"Trần Thu Hà\"\nemail = \"ha.tt@stttt.langson.gov.vn\"\ntime = \"{}\"\n",
+            jiff::Timestamp::now()
         ),
     );
     git(&dir, &["add", "-A"]);

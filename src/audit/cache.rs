@@ -10,18 +10,21 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Finding, Problem, Report, TrailEntry};
+use super::{Finding, IntroFrom, Problem, Report, TrailEntry};
 use crate::repo::DraftRepo;
 
 const FILE: &str = "audit.json";
-const FORMAT: u32 = 1;
+/// 2: trees checked as git reads them, merges judged against every parent.
+const FORMAT: u32 = 2;
 
 /// What is stored (written from borrowed parts of a report).
 #[derive(Serialize)]
 struct Stored<'a> {
     format: u32,
     intro: &'a str,
+    intro_from: IntroFrom,
     head: &'a str,
+    tainted: &'a [(String, String)],
     commits: usize,
     trail: &'a [TrailEntry],
     findings: Vec<&'a Finding>,
@@ -32,7 +35,9 @@ struct Stored<'a> {
 struct Loaded {
     format: u32,
     intro: String,
+    intro_from: IntroFrom,
     head: String,
+    tainted: Vec<(String, String)>,
     commits: usize,
     trail: Vec<TrailEntry>,
     findings: Vec<Finding>,
@@ -42,7 +47,10 @@ struct Loaded {
 fn about_the_run(p: &Problem) -> bool {
     matches!(
         p,
-        Problem::NoIntroduction | Problem::HistoryRewritten { .. }
+        Problem::NoIntroduction
+            | Problem::HistoryRewritten { .. }
+            | Problem::PinNotInHistory { .. }
+            | Problem::PinKeyMismatch { .. }
     )
 }
 
@@ -56,11 +64,14 @@ pub(super) fn load(repo: &DraftRepo, head: &str) -> Option<Report> {
         && repo.is_ancestor(&l.head, head).unwrap_or(false);
     usable.then_some(Report {
         intro: l.intro,
+        intro_from: l.intro_from,
         head: l.head,
+        tainted: l.tainted,
         commits: l.commits,
         trail: l.trail,
         findings: l.findings,
         from_cache: 0,
+        pin: None,
     })
 }
 
@@ -70,7 +81,9 @@ pub(super) fn save(repo: &DraftRepo, report: &Report) {
     let stored = Stored {
         format: FORMAT,
         intro: &report.intro,
+        intro_from: report.intro_from,
         head: &report.head,
+        tainted: &report.tainted,
         commits: report.commits,
         trail: &report.trail,
         findings: report

@@ -1,106 +1,44 @@
-//! Replaying history against the trust rule (design.md section 4), after
-//! GNU Guix's channel authentication: each commit that changes a review.toml
-//! or the trust list is judged by the trust list of its parent.
+//! Replaying history against the trust rule (docs/design.md section 4),
+//! after GNU Guix's channel authentication: each commit that changes a
+//! review.toml or the trust list is judged by the trust list of its parent,
+//! from a pinned introduction.
 //!
-//! Merge commits: every commit on either side is judged by its own parent,
-//! so each side's trust list judges what comes from that side. The merge
-//! itself may not bring a review.toml or trust.toml that none of its parents
-//! has: such content would enter unjudged, and is reported.
+//! Merges are judged as Guix judges them (see [`judge`]): a merge's
+//! content for a protected path must be the three-way result of its
+//! parents; anything else is the merge's own change and needs a signature
+//! valid in the trust list of every parent; what reaches the first-parent
+//! line through a merge counts only if its signer holds the role in the
+//! trust list of every parent.
+//!
+//! Trees are read as git reads them, and every tree under `drafts/` and
+//! `.duyet/` that git would read differently or refuse is a finding.
 
 mod cache;
+mod judge;
+pub mod pin;
+mod problem;
 mod trailers;
+mod verdicts;
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+pub use judge::TIME_TOLERANCE_SECONDS;
+pub use pin::Pin;
+pub use problem::{Finding, Problem, explain};
 pub use trailers::parse_trailers;
+pub use verdicts::Verdicts;
 
-use crate::model::trust::{Role, SignerKey, TrustList};
-use crate::model::{Count, Decision, Review};
-use crate::repo::{
-    CommitFacts, DraftRepo, Result, ReviewAt, TRUST_PATH, parse_toml_text,
-    without_hash_verification,
-};
-use crate::sign::{SignError, Verifier};
+use crate::model::Count;
+use crate::repo::{CommitFacts, DraftRepo, Error, Result, TRUST_PATH, without_hash_verification};
+use crate::sign::Verifier;
+use judge::{Judge, Verdict};
+use problem::finding;
 
-/// Local config keys where the last successful audit is recorded.
-pub const INTRO_KEY: &str = "duyet.audit.intro";
-/// See [`INTRO_KEY`].
+/// Local config key where the head of the last clean audit of HEAD is
+/// recorded, to tell when history was rewritten since.
 pub const HEAD_KEY: &str = "duyet.audit.head";
-
-/// What is wrong with a commit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", tag = "kind")]
-pub enum Problem {
-    /// No introduction: no commit adds the trust list.
-    NoIntroduction,
-    /// A protected change without a signature.
-    Unsigned,
-    /// The signature does not verify.
-    BadSignature {
-        /// Why.
-        reason: String,
-    },
-    /// The key is not in the parent's trust list.
-    UnknownKey {
-        /// The key.
-        key: String,
-    },
-    /// The signer lacks the role.
-    NotAuthorized {
-        /// Who signed.
-        name: String,
-        /// The role needed.
-        role: String,
-    },
-    /// A decision commit that changes other files too.
-    ExtraFiles {
-        /// The other files.
-        files: Vec<String>,
-    },
-    /// Trailers and review.toml disagree.
-    TrailerMismatch {
-        /// What differs.
-        detail: String,
-    },
-    /// The decided revision is not the draft's text in that commit.
-    RevisionNotInTree {
-        /// The Revision.
-        revision: String,
-        /// draft.md's blob in the tree.
-        actual: String,
-    },
-    /// A review.toml or trust.toml that cannot be read.
-    Malformed {
-        /// The error.
-        detail: String,
-    },
-    /// A merge that brings protected content none of its parents has.
-    MergeIntroduces {
-        /// The paths.
-        files: Vec<String>,
-    },
-    /// The recorded audit head is no longer in history.
-    HistoryRewritten {
-        /// The recorded head.
-        recorded: String,
-        /// The current head.
-        head: String,
-    },
-}
-
-/// One finding: the commit and what is wrong, in plain words.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Finding {
-    /// The commit.
-    pub commit: String,
-    /// What is wrong.
-    pub problem: Problem,
-    /// A plain explanation.
-    pub message: String,
-}
 
 /// One decision in the trail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,6 +47,10 @@ pub struct TrailEntry {
     pub commit: String,
     /// The draft.
     pub draft: String,
+    /// review.toml's path.
+    pub path: String,
+    /// review.toml's blob as written by this commit.
+    pub review_blob: String,
     /// Decided revision (blob id).
     pub revision: String,
     /// approved / returned.
@@ -125,11 +67,28 @@ pub struct TrailEntry {
     pub verified: bool,
 }
 
+/// Where the audit's introduction came from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IntroFrom {
+    /// `duyet trust pin`.
+    Pinned,
+    /// `--intro` for this run.
+    Given,
+    /// No pin: the first commit that adds the trust list.
+    #[default]
+    FirstTrustList,
+}
+
 /// The audit's result.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Report {
     /// The introduction commit.
     pub intro: String,
+    /// Where it came from.
+    pub intro_from: IntroFrom,
+    /// The pin, when one is set.
+    pub pin: Option<Pin>,
     /// The head audited.
     pub head: String,
     /// Commits judged.
@@ -141,6 +100,9 @@ pub struct Report {
     /// Of `commits`, how many were judged clean by an earlier audit and
     /// taken from its cache (0 with `full`).
     pub from_cache: usize,
+    /// review.toml / trust.toml contents (path, blob) that a merge brought
+    /// in without the right to: they never count as verified.
+    pub tainted: Vec<(String, String)>,
 }
 
 impl Report {
@@ -148,61 +110,12 @@ impl Report {
     pub fn clean(&self) -> bool {
         self.findings.is_empty()
     }
-}
 
-fn explain(p: &Problem) -> String {
-    match p {
-        Problem::NoIntroduction => {
-            "no commit adds .duyet/trust.toml: there is nothing to trust; pass --intro COMMIT"
-                .into()
-        }
-        Problem::Unsigned => "changes a review.toml or the trust list but is not signed".into(),
-        Problem::BadSignature { reason } => format!("the signature does not verify: {reason}"),
-        Problem::UnknownKey { key } => {
-            format!("signed with a key that is not in its parent's trust list: {key}")
-        }
-        Problem::NotAuthorized { name, role } => {
-            format!("signed by {name}, who is not an {role} in its parent's trust list")
-        }
-        Problem::ExtraFiles { files } => {
-            format!("a decision commit that also changes {}", files.join(", "))
-        }
-        Problem::TrailerMismatch { detail } => {
-            format!("the trailers disagree with review.toml: {detail}")
-        }
-        Problem::RevisionNotInTree { revision, actual } => {
-            format!(
-                "Revision {revision} is not the draft's text in this commit (draft.md is {actual})"
-            )
-        }
-        Problem::Malformed { detail } => format!("cannot be read: {detail}"),
-        Problem::MergeIntroduces { files } => {
-            format!(
-                "a merge that brings {} with content none of its parents has",
-                files.join(", ")
-            )
-        }
-        Problem::HistoryRewritten { recorded, head } => format!(
-            "history was rewritten: the head of the last audit, {recorded}, is not an ancestor of the current head {head}"
-        ),
+    /// The verdict on each review.toml content, for marks in the list.
+    pub fn verdicts(&self) -> Verdicts {
+        Verdicts::of_report(self)
     }
 }
-
-fn finding(commit: &str, problem: Problem) -> Finding {
-    Finding {
-        commit: commit.to_string(),
-        message: explain(&problem),
-        problem,
-    }
-}
-
-fn is_review(path: &str) -> bool {
-    let parts: Vec<&str> = path.split('/').collect();
-    parts.len() == 4 && parts[0] == "drafts" && parts[3] == "review.toml"
-}
-
-/// What a signature check found.
-type Verdict = std::result::Result<SignerKey, SignError>;
 
 /// Verifies many signatures on all cores (SSH in-process; others by program).
 fn verify_all(
@@ -235,9 +148,10 @@ fn verify_all(
 /// Options of an audit.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// The introduction commit (default: recorded, else the first that adds trust.toml).
+    /// The introduction commit for this run only (default: the pin, else
+    /// the first commit that adds trust.toml).
     pub intro: Option<String>,
-    /// Record intro and head in local config after a clean audit.
+    /// Record the head in local config after a clean audit of HEAD.
     pub record: bool,
     /// Decisions judged at a time (0: [`CHUNK`]); fewer hold less memory.
     pub chunk: usize,
@@ -246,35 +160,6 @@ pub struct Options {
     /// Leave the cache file alone (a server hook judging commits that may
     /// still be refused).
     pub keep_cache: bool,
-}
-
-struct Judge<'r> {
-    repo: &'r DraftRepo,
-    verifier: Verifier,
-    /// The introduction commit.
-    intro: String,
-    /// Trust lists read so far, by blob id.
-    trust: HashMap<String, Arc<TrustList>>,
-}
-
-impl Judge<'_> {
-    /// The trust list kept in `blob` (none: the empty list), cached by blob id.
-    fn trust_list(&mut self, blob: Option<&str>) -> std::result::Result<Arc<TrustList>, String> {
-        let Some(blob) = blob else {
-            return Ok(Arc::new(TrustList::default()));
-        };
-        if let Some(t) = self.trust.get(blob) {
-            return Ok(t.clone());
-        }
-        let text = self
-            .repo
-            .read_text(blob, TRUST_PATH)
-            .map_err(|e| e.to_string())?;
-        let list: TrustList = parse_toml_text(TRUST_PATH, &text).map_err(|e| e.to_string())?;
-        let list = Arc::new(list);
-        self.trust.insert(blob.to_string(), list.clone());
-        Ok(list)
-    }
 }
 
 /// Replays history from the introduction to HEAD and judges every commit.
@@ -292,28 +177,95 @@ pub fn audit_with_progress(
     progress: &mut dyn FnMut(Count),
 ) -> Result<Report> {
     let head = repo.head_id()?;
-    without_hash_verification(|| audit_inner(repo, &head, opts, progress))
+    without_hash_verification(|| audit_inner(repo, &head, true, opts, progress))
 }
 
 /// [`audit`] of the history that ends at `tip` (a commit id) instead of
 /// HEAD: what `sync` and the server hook judge before taking commits in.
 pub fn audit_at(repo: &DraftRepo, tip: &str, opts: &Options) -> Result<Report> {
     let tip = repo.resolve_commit(tip)?;
-    without_hash_verification(|| audit_inner(repo, &tip, opts, &mut |_| {}))
+    let is_head = repo.head_id().ok().as_deref() == Some(tip.as_str());
+    without_hash_verification(|| audit_inner(repo, &tip, is_head, opts, &mut |_| {}))
+}
+
+/// Judges one commit that is not yet on any branch (a decision or trust
+/// change about to be recorded) by the trust list of its parent, as the
+/// audit will judge it: its findings (none: it may be recorded).
+pub fn judge_new_commit(repo: &DraftRepo, id: &str) -> Result<Vec<Finding>> {
+    without_hash_verification(|| {
+        let facts = repo.commit_facts(id)?;
+        // A first trust list is an introduction: judged by its own list.
+        let intro = if facts.parent_trust.is_none() && facts.trust.is_some() {
+            id.to_string()
+        } else {
+            String::new()
+        };
+        let mut judge = Judge::new(repo, &intro);
+        let mut report = Report::default();
+        let verdicts = verify_chunk(&judge.verifier, std::slice::from_ref(&facts));
+        judge.judge(std::slice::from_ref(&facts), &verdicts, &mut report)?;
+        Ok(report.findings)
+    })
+}
+
+/// The introduction of an audit of `head`, where it came from, and a
+/// finished report when there is nothing more to judge.
+fn introduction(
+    repo: &DraftRepo,
+    head: &str,
+    opts: &Options,
+    cached: Option<&Report>,
+    report: &mut Report,
+    all: &mut Option<Vec<String>>,
+) -> Result<Option<String>> {
+    if let Some(i) = &opts.intro {
+        report.intro_from = IntroFrom::Given;
+        return Ok(Some(repo.resolve_commit(i)?));
+    }
+    if let Some(pin) = &report.pin {
+        report.intro_from = IntroFrom::Pinned;
+        if !(repo.has_commit(&pin.commit) && repo.is_ancestor(&pin.commit, head)?) {
+            report.findings.push(finding(
+                head,
+                Problem::PinNotInHistory {
+                    pin: pin.commit.clone(),
+                },
+            ));
+            return Ok(None);
+        }
+        return Ok(Some(pin.commit.clone()));
+    }
+    report.intro_from = IntroFrom::FirstTrustList;
+    if let Some(c) = cached.filter(|c| c.intro_from == IntroFrom::FirstTrustList) {
+        return Ok(Some(c.intro.clone()));
+    }
+    let ids = repo.commits_since(head, None)?;
+    let found = repo.first_adding(&ids, TRUST_PATH)?;
+    *all = Some(ids);
+    if found.is_none() {
+        report.findings.push(finding(head, Problem::NoIntroduction));
+    }
+    Ok(found)
 }
 
 fn audit_inner(
     repo: &DraftRepo,
     head: &str,
+    is_head: bool,
     opts: &Options,
     progress: &mut dyn FnMut(Count),
 ) -> Result<Report> {
+    if repo.is_shallow() {
+        return Err(Error::Shallow);
+    }
     let head = head.to_string();
     let mut report = Report {
         head: head.clone(),
+        pin: pin::pinned(repo),
         ..Report::default()
     };
-    if let Some(recorded) = repo.local_config(HEAD_KEY)
+    if is_head
+        && let Some(recorded) = repo.local_config(HEAD_KEY)
         && !(repo.has_commit(&recorded) && repo.is_ancestor(&recorded, &head)?)
     {
         report.findings.push(finding(
@@ -329,39 +281,41 @@ fn audit_inner(
     } else {
         cache::load(repo, &head)
     };
-    // The introduction: given, else recorded, else the cached audit's, else
-    // the first commit that adds the trust list (a walk over all history,
-    // kept for what follows).
     let mut all = None;
-    let intro = match &opts.intro {
-        Some(i) => Some(repo.resolve_commit(i)?),
-        None => match repo.local_config(INTRO_KEY).filter(|i| repo.has_commit(i)) {
-            Some(i) => Some(i),
-            None => match &cached {
-                Some(c) => Some(c.intro.clone()),
-                None => {
-                    let ids = repo.commits_since(&head, None)?;
-                    let found = repo.first_adding(&ids, TRUST_PATH)?;
-                    all = Some(ids);
-                    found
-                }
-            },
-        },
-    };
-    let Some(intro) = intro else {
-        report
-            .findings
-            .push(finding(&head, Problem::NoIntroduction));
+    let Some(intro) = introduction(repo, &head, opts, cached.as_ref(), &mut report, &mut all)?
+    else {
         return Ok(report);
     };
     report.intro = intro.clone();
-    let cached = cached.filter(|c| c.intro == intro);
-    let mut judge = Judge {
-        repo,
-        verifier: Verifier::from_repo(repo),
-        intro: intro.clone(),
-        trust: HashMap::new(),
-    };
+    let cached = cached.filter(|c| c.intro == intro && c.intro_from == report.intro_from);
+    let mut judge = Judge::new(repo, &intro);
+    // The introduction is signed by the pinned key.
+    if let Some(pin) = report
+        .pin
+        .clone()
+        .filter(|_| report.intro_from == IntroFrom::Pinned)
+    {
+        let actual = match repo.commit_signature(&intro)? {
+            None => Some("it is not signed".to_string()),
+            Some((sig, data)) => match judge.verifier.verify(&sig, &data) {
+                Ok(key) if pin::matches(&pin.key, &key) => None,
+                Ok(key) => Some(format!("it is signed by {}", pin::fingerprint(&key))),
+                Err(e) => Some(format!("its signature does not verify: {e}")),
+            },
+        };
+        if let Some(actual) = actual {
+            report.findings.push(finding(
+                &intro,
+                Problem::PinKeyMismatch {
+                    expected: pin.key.clone(),
+                    actual,
+                },
+            ));
+        }
+    }
+    // A commit's trees were checked when it is the introduction or comes
+    // after it (judged now or by the cached audit).
+    let checked = |c: &str| repo.is_ancestor(&intro, c).unwrap_or(false);
     let mut unchanged = false;
     let ids = match cached {
         Some(c) => {
@@ -369,8 +323,10 @@ fn audit_inner(
             let mut again = HashSet::new();
             let mut facts = Vec::new();
             for f in &c.findings {
-                if again.insert(f.commit.clone()) {
-                    facts.push(repo.commit_facts(&f.commit)?);
+                if again.insert(f.commit.clone()) && repo.has_commit(&f.commit) {
+                    let whole =
+                        f.commit == intro || !first_parent_checked(repo, &f.commit, &checked);
+                    facts.push(repo.commit_facts_with(&f.commit, whole)?);
                 }
             }
             let mut rejudged = Report::default();
@@ -378,6 +334,10 @@ fn audit_inner(
             let same = rejudged.findings == c.findings;
             report.trail = merge_trail(c.trail, rejudged.trail, &again);
             report.findings.extend(rejudged.findings);
+            report.tainted = c.tainted;
+            report.tainted.extend(rejudged.tainted);
+            report.tainted.sort();
+            report.tainted.dedup();
             report.commits = c.commits;
             report.from_cache = c.commits;
             let ids = repo.commits_hiding(&head, &[&c.head, &intro])?;
@@ -386,8 +346,9 @@ fn audit_inner(
             ids
         }
         None => {
-            // The introduction: its own trust list must name its signer as admin.
-            judge.chunk(&[repo.commit_facts(&intro)?], &mut report)?;
+            // The introduction: its own trust list must name its signer as
+            // admin; its trees are checked whole.
+            judge.chunk(&[repo.commit_facts_with(&intro, true)?], &mut report)?;
             match all {
                 Some(ids) => repo.without_ancestors_of(ids, &intro)?,
                 None => repo.commits_since(&head, Some(&intro))?,
@@ -412,7 +373,7 @@ fn audit_inner(
             }
         });
         let mut pending = Vec::new();
-        repo.scan_protected(&ids, progress, &mut |f| {
+        repo.scan_protected(&ids, &checked, progress, &mut |f| {
             pending.push(f);
             if pending.len() >= chunk {
                 // The verifier is never blocked (its outbox is unbounded),
@@ -436,14 +397,26 @@ fn audit_inner(
         }
         Ok(())
     })?;
-    if !unchanged && !opts.keep_cache {
-        cache::save(repo, &report);
+    if !opts.keep_cache {
+        if !unchanged {
+            cache::save(repo, &report);
+        }
+        if !unchanged || !Verdicts::current(repo, &head) {
+            verdicts::save(repo, &report);
+        }
     }
-    if opts.record && report.clean() {
-        repo.set_local_config(INTRO_KEY, &intro)?;
+    if opts.record && is_head && report.clean() {
         repo.set_local_config(HEAD_KEY, &head)?;
     }
     Ok(report)
+}
+
+/// Whether `id`'s first parent had its trees checked (see `checked`).
+fn first_parent_checked(repo: &DraftRepo, id: &str, checked: &dyn Fn(&str) -> bool) -> bool {
+    repo.first_parent(id)
+        .ok()
+        .flatten()
+        .is_some_and(|p| checked(&p))
 }
 
 /// The verdicts on the signatures of `facts`, by position.
@@ -457,8 +430,8 @@ fn verify_chunk(verifier: &Verifier, facts: &[CommitFacts]) -> HashMap<usize, Ve
 }
 
 /// The verifying thread is gone (it panicked).
-fn stopped() -> crate::repo::Error {
-    crate::repo::Error::Sign("the signature-checking thread stopped".into())
+fn stopped() -> Error {
+    Error::Sign("the signature-checking thread stopped".into())
 }
 
 /// `cached` with the entries of the commits in `again` replaced, in place,
@@ -497,232 +470,6 @@ impl Judge<'_> {
         let verdicts = verify_chunk(&self.verifier, facts);
         self.judge(facts, &verdicts, report)
     }
-
-    /// Judges `facts` (in history order), whose signatures were verified,
-    /// into `report`.
-    fn judge(
-        &mut self,
-        facts: &[CommitFacts],
-        verdicts: &HashMap<usize, Verdict>,
-        report: &mut Report,
-    ) -> Result<()> {
-        for (i, f) in facts.iter().enumerate() {
-            let is_intro = f.id == self.intro;
-            if f.parents.len() > 1 {
-                judge_merge(self.repo, f, report)?;
-                continue;
-            }
-            let changed: Vec<&String> = f.changes.iter().flatten().collect();
-            let reviews: Vec<&String> = changed.iter().copied().filter(|p| is_review(p)).collect();
-            let trust_changed = changed.iter().any(|p| *p == TRUST_PATH);
-            if reviews.is_empty() && !trust_changed && !is_intro {
-                continue;
-            }
-            let before = report.findings.len();
-            // Who signed, judged by the parent's list (the intro by its own).
-            let list_at = if is_intro { &f.trust } else { &f.parent_trust };
-            let list = match self.trust_list(list_at.as_deref()) {
-                Ok(l) => l,
-                Err(e) => {
-                    report
-                        .findings
-                        .push(finding(&f.id, Problem::Malformed { detail: e }));
-                    continue;
-                }
-            };
-            let mut signer = None;
-            let mut key_text = None;
-            match (&f.signature, verdicts.get(&i)) {
-                (None, _) => report.findings.push(finding(&f.id, Problem::Unsigned)),
-                (Some(_), Some(Err(e))) => report.findings.push(finding(
-                    &f.id,
-                    Problem::BadSignature {
-                        reason: e.to_string(),
-                    },
-                )),
-                (Some(_), Some(Ok(key))) => {
-                    let text = match key {
-                        SignerKey::Ssh(k) | SignerKey::OpenPgp(k) | SignerKey::X509(k) => k.clone(),
-                    };
-                    key_text = Some(text.clone());
-                    match list.member_for(key) {
-                        None => report
-                            .findings
-                            .push(finding(&f.id, Problem::UnknownKey { key: text })),
-                        Some(m) => {
-                            signer = Some(m.name.clone());
-                            let needs: Vec<(Role, &str)> = [
-                                (!reviews.is_empty()).then_some((Role::Approver, "approver")),
-                                (trust_changed || is_intro).then_some((Role::Admin, "admin")),
-                            ]
-                            .into_iter()
-                            .flatten()
-                            .collect();
-                            for (role, name) in needs {
-                                if !m.has(role) {
-                                    report.findings.push(finding(
-                                        &f.id,
-                                        Problem::NotAuthorized {
-                                            name: m.name.clone(),
-                                            role: name.to_string(),
-                                        },
-                                    ));
-                                }
-                            }
-                        }
-                    }
-                }
-                (Some(_), None) => report.findings.push(finding(&f.id, Problem::Unsigned)),
-            }
-            if !reviews.is_empty() {
-                let others: Vec<String> = changed
-                    .iter()
-                    .filter(|p| !is_review(p))
-                    .map(|p| p.to_string())
-                    .collect();
-                if reviews.len() > 1 || !others.is_empty() {
-                    let mut files = others;
-                    files.extend(reviews.iter().skip(1).map(|p| p.to_string()));
-                    report
-                        .findings
-                        .push(finding(&f.id, Problem::ExtraFiles { files }));
-                }
-                for at in &f.reviews {
-                    judge_decision(
-                        self.repo,
-                        f,
-                        at,
-                        report,
-                        signer.clone(),
-                        key_text.clone(),
-                        before,
-                    )?;
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
-fn judge_merge(repo: &DraftRepo, f: &CommitFacts, report: &mut Report) -> Result<()> {
-    let mut bad = Vec::new();
-    let mut paths: Vec<&String> = f
-        .changes
-        .iter()
-        .flatten()
-        .filter(|p| is_review(p) || *p == TRUST_PATH)
-        .collect();
-    paths.sort();
-    paths.dedup();
-    for p in paths {
-        let here = repo.blob_at(&f.id, p)?;
-        let mut known = false;
-        for parent in &f.parents {
-            known |= repo.blob_at(parent, p)? == here;
-        }
-        if !known {
-            bad.push(p.clone());
-        }
-    }
-    if !bad.is_empty() {
-        report
-            .findings
-            .push(finding(&f.id, Problem::MergeIntroduces { files: bad }));
-    }
-    Ok(())
-}
-
-fn judge_decision(
-    repo: &DraftRepo,
-    f: &CommitFacts,
-    at: &ReviewAt,
-    report: &mut Report,
-    signer: Option<String>,
-    key: Option<String>,
-    before: usize,
-) -> Result<()> {
-    let path = at.path.as_str();
-    let folder = path.trim_end_matches("/review.toml");
-    let id = folder.rsplit('/').next().unwrap_or("").to_string();
-    let read = at
-        .blob
-        .as_deref()
-        .map(|blob| {
-            repo.read_text(blob, path)
-                .and_then(|text| parse_toml_text::<Review>(path, &text))
-        })
-        .transpose();
-    let review = match read {
-        Ok(r) => r,
-        Err(e) => {
-            report.findings.push(finding(
-                &f.id,
-                Problem::Malformed {
-                    detail: e.to_string(),
-                },
-            ));
-            None
-        }
-    };
-    let Some(review) = review else {
-        return Ok(());
-    };
-    let trailers = parse_trailers(&f.message);
-    let get = |k: &str| {
-        trailers
-            .iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.as_str())
-    };
-    let mut diffs = Vec::new();
-    if get("Draft") != Some(id.as_str()) {
-        diffs.push(format!("Draft is {:?}, the folder is {id}", get("Draft")));
-    }
-    if get("Decision").and_then(Decision::parse) != Some(review.decision) {
-        diffs.push(format!(
-            "Decision is {:?}, review.toml says {}",
-            get("Decision"),
-            review.decision.key()
-        ));
-    }
-    if get("Revision") != Some(review.revision.as_str()) {
-        diffs.push(format!(
-            "Revision is {:?}, review.toml says {}",
-            get("Revision"),
-            review.revision
-        ));
-    }
-    if !diffs.is_empty() {
-        report.findings.push(finding(
-            &f.id,
-            Problem::TrailerMismatch {
-                detail: diffs.join("; "),
-            },
-        ));
-    }
-    let actual = at.draft.clone().unwrap_or_default();
-    if actual != review.revision {
-        report.findings.push(finding(
-            &f.id,
-            Problem::RevisionNotInTree {
-                revision: review.revision.clone(),
-                actual,
-            },
-        ));
-    }
-    let verified = !report.findings[before..].iter().any(|x| x.commit == f.id);
-    report.trail.push(TrailEntry {
-        commit: f.id.clone(),
-        draft: id,
-        revision: review.revision,
-        decision: review.decision.key().to_string(),
-        reviewer: review.reviewer,
-        signer,
-        key,
-        time: review.time,
-        verified,
-    });
-    Ok(())
 }
 
 /// The trail as CSV (RFC 4180 quoting).

@@ -108,7 +108,8 @@ pub enum Command {
     /// Check the approval trail: every decision signed by an approver of the
     /// parent commit's trust list, on exactly the text decided. Exit 1 on any finding.
     Audit {
-        /// The introduction commit (default: recorded, else the first that adds the trust list).
+        /// The introduction commit, for this run only (default: the pin set
+        /// by `duyet trust pin`, else the first commit that adds the trust list).
         #[arg(long)]
         intro: Option<String>,
         /// Print JSON.
@@ -224,6 +225,15 @@ pub enum TrustAction {
     Remove {
         /// The member's e-mail.
         email: String,
+    },
+    /// Pin the introduction: the commit the trail is trusted from and the
+    /// fingerprint of the key that signed it (handed out by the office).
+    /// Without arguments: show the pin, or what to pin.
+    Pin {
+        /// The introduction commit (full id).
+        commit: Option<String>,
+        /// Its signer's key fingerprint (SHA256:… for SSH, hex for OpenPGP/x509).
+        key: Option<String>,
     },
     /// Write git's allowed_signers file for the SSH keys in the list.
     AllowedSigners {
@@ -739,6 +749,42 @@ fn trust(cli: &Cli, action: &TrustAction) -> Result<i32, Failure> {
             } else {
                 out(&toml::to_string(&list).map_err(|e| Failure(e.to_string()))?)
             }
+        }
+        TrustAction::Pin { commit, key } => {
+            match (commit, key) {
+                (Some(c), Some(k)) => {
+                    let outcome = crate::audit::pin::pin(&repo, c, k)?;
+                    if let Some(w) = &outcome.warning {
+                        eprintln!("duyet: {w}");
+                    }
+                    out(&format!(
+                        "pinned: {} {}\n",
+                        outcome.pin.commit, outcome.pin.key
+                    ))?;
+                }
+                (None, None) => {
+                    let text = match crate::audit::pin::pinned(&repo) {
+                        Some(p) => format!("pinned: {} {}\n", p.commit, p.key),
+                        None => match crate::audit::pin::suggest(&repo)? {
+                            Some(p) => format!(
+                                "no introduction is pinned. The first trust list here is {} signed by {}.\nIf your office confirms these, run:\n  duyet trust pin {} {}\n",
+                                p.commit, p.key, p.commit, p.key
+                            ),
+                            None => {
+                                "no introduction is pinned, and no commit adds .duyet/trust.toml\n"
+                                    .to_string()
+                            }
+                        },
+                    };
+                    out(&text)?;
+                }
+                _ => {
+                    return Err(Failure(
+                        "give both the commit and the key fingerprint: duyet trust pin COMMIT FINGERPRINT".into(),
+                    ));
+                }
+            }
+            Ok(0)
         }
         TrustAction::AllowedSigners { output } => {
             let text = list.allowed_signers();

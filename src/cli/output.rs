@@ -240,8 +240,29 @@ pub fn audit(r: &crate::audit::Report, lang: Lang, color: bool) -> String {
         Lang::Vi => ("Giới thiệu", "Đầu nhánh", "Quyết định", "Phát hiện"),
         Lang::En => ("Introduction", "Head", "Decisions", "Findings"),
     };
+    use crate::audit::IntroFrom;
+    let from = match (r.intro_from, lang) {
+        (IntroFrom::Pinned, Lang::Vi) => format!(
+            "đã ghim, khóa {}",
+            r.pin.as_ref().map(|p| p.key.as_str()).unwrap_or("?")
+        ),
+        (IntroFrom::Pinned, Lang::En) => format!(
+            "pinned, key {}",
+            r.pin.as_ref().map(|p| p.key.as_str()).unwrap_or("?")
+        ),
+        (IntroFrom::Given, Lang::Vi) => "cho lần này bằng --intro".to_string(),
+        (IntroFrom::Given, Lang::En) => "given for this run with --intro".to_string(),
+        (IntroFrom::FirstTrustList, Lang::Vi) => {
+            "CHƯA GHIM: lấy commit đầu tiên thêm danh sách tin cậy; ghim bằng `duyet trust pin`"
+                .to_string()
+        }
+        (IntroFrom::FirstTrustList, Lang::En) => {
+            "NOT PINNED: the first commit that adds the trust list; pin it with `duyet trust pin`"
+                .to_string()
+        }
+    };
     s.push_str(&format!(
-        "{intro}: {}\n{head}: {}\n",
+        "{intro}: {} ({from})\n{head}: {}\n",
         short(&r.intro),
         short(&r.head)
     ));

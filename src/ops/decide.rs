@@ -1,5 +1,7 @@
 //! Approving or returning a draft: one signed commit (design.md section 3).
 
+use super::record;
+use crate::model::trust::Role;
 use crate::model::{Decision, DraftSummary, Note, Review};
 use crate::repo::{Author, DraftRepo, Edit, Error, Finished, PreparedCommit, Result};
 use crate::sign::Signer;
@@ -144,17 +146,56 @@ pub fn plan_decision(repo: &DraftRepo, req: &DecisionRequest) -> Result<Decision
 }
 
 /// Plans, signs and writes a decision; returns the new commit (and a
-/// warning when the work tree could not follow). When signing fails
-/// nothing is written.
+/// warning when the work tree could not follow).
+///
+/// review.toml names the trust-list member whose key signs (the audit
+/// requires it): when git's identity differs from that member's, the
+/// decision is planned again under the member's name and signed again.
+/// A key that is not an approver's in the trust list at HEAD is refused,
+/// and the commit is judged as the audit will judge it before the branch
+/// moves. When anything fails nothing is written.
 pub fn decide(
     repo: &DraftRepo,
     req: &DecisionRequest,
     signer: &Signer,
     passphrase: Option<&str>,
 ) -> Result<Finished> {
-    let plan = plan_decision(repo, req)?;
-    let sig = signer
-        .sign(plan.commit.buffer.as_bytes(), passphrase)
-        .map_err(|e| Error::Sign(e.to_string()))?;
-    repo.finish_commit_checked(&plan.commit, Some(&sig), &mut |_| Ok(()))
+    let sign = |plan: &DecisionPlan| {
+        signer
+            .sign(plan.commit.buffer.as_bytes(), passphrase)
+            .map_err(|e| Error::Sign(e.to_string()))
+    };
+    let mut plan = plan_decision(repo, req)?;
+    let mut sig = sign(&plan)?;
+    let key = record::signing_key(repo, &plan.commit, &sig)?;
+    let member = record::member_with_role(repo, &key, Role::Approver)?;
+    if member.name != plan.review.reviewer || member.email != plan.review.email {
+        let time = parse_time(&plan.review.time);
+        let again = DecisionRequest {
+            author: Some(Author {
+                name: member.name.clone(),
+                email: member.email.clone(),
+                time,
+            }),
+            ..req.clone()
+        };
+        plan = plan_decision(repo, &again)?;
+        sig = sign(&plan)?;
+    }
+    record::record(repo, &plan.commit, &sig)
+}
+
+/// Seconds and offset of an RFC 3339 time written by [`plan_decision`].
+fn parse_time(s: &str) -> Option<(i64, i32)> {
+    let secs = s.parse::<jiff::Timestamp>().ok()?.as_second();
+    let off = match s.get(s.len().saturating_sub(6)..) {
+        Some(o) if o.starts_with(['+', '-']) => {
+            let sign = if o.starts_with('-') { -1 } else { 1 };
+            let h: i32 = o.get(1..3)?.parse().ok()?;
+            let m: i32 = o.get(4..6)?.parse().ok()?;
+            sign * (h * 60 + m)
+        }
+        _ => 0,
+    };
+    Some((secs, off))
 }

@@ -182,7 +182,16 @@ pub fn create(dir: &Path) -> Result<DraftRepo> {
     let sig = signer
         .sign(plan.buffer.as_bytes(), None)
         .map_err(|e| Error::Sign(e.to_string()))?;
-    repo.finish_commit(&plan, Some(&sig))?;
+    let intro = repo.finish_commit(&plan, Some(&sig))?;
+    // The office hands this pin to its staff; the demo pins it for you.
+    let key = crate::audit::pin::signer_fingerprint(&repo, &intro)?.map_err(Error::Sign)?;
+    crate::audit::pin::set_pin(
+        &repo,
+        &crate::audit::Pin {
+            commit: intro.clone(),
+            key,
+        },
+    )?;
 
     let revise = |id: &str, text: &str, who: (&str, &str), time, msg: &str, with_meta: bool| {
         let mut edits = vec![Edit::Put {

@@ -329,7 +329,13 @@ pub fn generate(dir: &Path, spec: &Spec, progress: &mut dyn FnMut(usize)) -> Res
                 revision: blobs[i].clone(),
                 reviewer: author.name.clone(),
                 email: author.email.clone(),
-                time: format!("{}", time.map(|t| t.0).unwrap_or(0)),
+                time: time
+                    .and_then(|(secs, off)| {
+                        let offset = jiff::tz::Offset::from_seconds(off * 60).ok()?;
+                        let ts = jiff::Timestamp::from_second(secs).ok()?;
+                        Some(ts.display_with_offset(offset).to_string())
+                    })
+                    .unwrap_or_default(),
                 comment: if decision == Decision::Returned {
                     sentence(&mut rng)
                 } else {

@@ -26,7 +26,13 @@ pub fn write_trust(
     let sig = signer
         .sign(plan.buffer.as_bytes(), passphrase)
         .map_err(|e| Error::Sign(e.to_string()))?;
-    repo.finish_commit_checked(&plan, Some(&sig), &mut |_| Ok(()))
+    // Judged as the audit will judge it: an admin of the list at HEAD (or,
+    // for the first list, an admin of itself).
+    if !repo.trust_list(None)?.members.is_empty() {
+        let key = super::record::signing_key(repo, &plan, &sig)?;
+        super::record::member_with_role(repo, &key, crate::model::trust::Role::Admin)?;
+    }
+    super::record::record(repo, &plan, &sig)
 }
 
 /// The list with `member` added, or merged into the entry with its e-mail.

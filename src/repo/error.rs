@@ -23,6 +23,27 @@ pub enum Error {
         "HEAD is detached: decisions are recorded on a branch; run `git switch <branch>` first"
     )]
     DetachedHead,
+    /// The signing key is not entitled to what is being recorded.
+    #[error(
+        "your signing key {key} is not an {role}'s in the trust list at HEAD{}: nothing was written. An admin ({admins}) can add it with `duyet trust add --name \"…\" --email … --role {role} --ssh KEY.pub` (or --openpgp/--x509 FINGERPRINT)",
+        who.as_ref().map(|w| format!(" (it is {w}'s, without that role)")).unwrap_or_default()
+    )]
+    NotEntitled {
+        /// The key's fingerprint.
+        key: String,
+        /// The member who owns it, if any.
+        who: Option<String>,
+        /// The role needed.
+        role: &'static str,
+        /// Who can add it.
+        admins: String,
+    },
+    /// The audit's judge would reject the commit.
+    #[error("the audit would reject this: {0}. Nothing was written")]
+    Refused(String),
+    /// A shallow clone: the audit needs every commit.
+    #[error("shallow clone: the audit needs the whole history: git fetch --unshallow")]
+    Shallow,
     /// No commit by that name.
     #[error("no commit '{0}' in this repository")]
     NoSuchCommit(String),

@@ -7,7 +7,8 @@ use std::rc::Rc;
 use git2::{Oid, Sort};
 
 use super::history::time_of;
-use super::rawtree::{diff_raw, find_raw};
+use super::rawtree::{TreeFault, diff_raw, find_raw, tree_faults};
+use super::signed::Signed;
 use super::{DraftRepo, Error, Result, blob_text};
 use crate::model::{Count, Time};
 
@@ -22,6 +23,12 @@ pub struct CommitFacts {
     pub message: String,
     /// Armored signature and the signed payload, when signed.
     pub signature: Option<(String, Vec<u8>)>,
+    /// More than one `gpgsig` header (a bad signature, whatever they hold).
+    pub many_signatures: bool,
+    /// What is wrong with the trees this commit brings under `drafts/` and
+    /// `.duyet/` (and with its root's entries for them), by folder path
+    /// ("" for the root).
+    pub faults: Vec<(String, TreeFault)>,
     /// Paths changed against each parent (against the empty tree for a root).
     pub changes: Vec<Vec<String>>,
     /// Committer time.
@@ -161,14 +168,26 @@ impl DraftRepo {
             .collect()
     }
 
-    /// The facts about one commit.
+    /// The facts about one commit, its trees checked against its first
+    /// parent's.
     pub fn commit_facts(&self, id: &str) -> Result<CommitFacts> {
-        let odb = self.repo.odb()?;
-        let c = self.repo.find_commit(Oid::from_str(id)?)?;
-        self.facts_of(&c, &mut Trees::new(&odb))
+        self.commit_facts_with(id, false)
     }
 
-    fn facts_of(&self, c: &git2::Commit<'_>, trees: &mut Trees<'_>) -> Result<CommitFacts> {
+    /// The facts about one commit (its trees checked against its first
+    /// parent's, or whole when `whole`).
+    pub fn commit_facts_with(&self, id: &str, whole: bool) -> Result<CommitFacts> {
+        let odb = self.repo.odb()?;
+        let c = self.repo.find_commit(Oid::from_str(id)?)?;
+        self.facts_of(&c, &mut Trees::new(&odb), whole)
+    }
+
+    fn facts_of(
+        &self,
+        c: &git2::Commit<'_>,
+        trees: &mut Trees<'_>,
+        whole: bool,
+    ) -> Result<CommitFacts> {
         let parents: Vec<Oid> = c.parent_ids().collect();
         let parent_trees = parents
             .iter()
@@ -176,6 +195,7 @@ impl DraftRepo {
             .collect::<Result<Vec<Oid>>>()?;
         let mut changes = Vec::new();
         let mut first = Vec::new();
+        let mut faults = Vec::new();
         for (k, old) in parent_trees
             .iter()
             .map(|t| Some(*t))
@@ -183,11 +203,27 @@ impl DraftRepo {
             .enumerate()
         {
             let mut out = Vec::new();
-            self.raw_changes(trees, Some(c.tree_id()), old, "", false, &mut out)?;
+            let mut f = Vec::new();
+            self.raw_changes(trees, Some(c.tree_id()), old, "", false, &mut out, &mut f)?;
             changes.push(out.iter().map(|(p, _)| p.clone()).collect());
             if k == 0 {
                 first = out;
+                faults = f;
             }
+        }
+        if whole {
+            // Every tree checked, not only those that differ from the parent's.
+            faults.clear();
+            let mut ignored = Vec::new();
+            self.raw_changes(
+                trees,
+                Some(c.tree_id()),
+                None,
+                "",
+                true,
+                &mut ignored,
+                &mut faults,
+            )?;
         }
         let mut reviews = Vec::new();
         for (path, blob) in first {
@@ -209,10 +245,17 @@ impl DraftRepo {
             None => None,
         };
         let id = c.id().to_string();
+        let (signature, many_signatures) = match self.commit_signed(&id)? {
+            Signed::No => (None, false),
+            Signed::Yes { signature, payload } => (Some((signature, payload)), false),
+            Signed::Many => (None, true),
+        };
         Ok(CommitFacts {
             parents: parents.iter().map(|p| p.to_string()).collect(),
             message: String::from_utf8_lossy(c.message_bytes()).into_owned(),
-            signature: self.commit_signature(&id)?,
+            signature,
+            many_signatures,
+            faults,
             changes,
             time: time_of(&c.committer().when()),
             reviews,
@@ -223,17 +266,22 @@ impl DraftRepo {
     }
 
     /// Scans `ids` (in that order) and hands `each` the facts of every
-    /// commit that changes a review.toml or the trust list, or merges.
+    /// commit that changes a review.toml or the trust list, merges, or
+    /// brings a faulty tree under `drafts/` or `.duyet/`. A commit's trees
+    /// are checked against its first parent's when that parent was checked
+    /// (it is in `ids`, or `checked` says so), else whole.
     /// Trees are read once per commit pair (see [`Trees`]); memory stays
     /// flat however long `ids` is. `progress` hears every thousand commits.
     pub fn scan_protected(
         &self,
         ids: &[String],
+        checked: &dyn Fn(&str) -> bool,
         progress: &mut dyn FnMut(Count),
         each: &mut dyn FnMut(CommitFacts) -> Result<()>,
     ) -> Result<()> {
         let odb = self.repo.odb()?;
         let mut trees = Trees::new(&odb);
+        let mut seen = std::collections::HashSet::with_capacity(ids.len());
         // The previous commit's id and tree: usually the next one's parent.
         let mut last: Option<(Oid, Oid)> = None;
         for (n, id) in ids.iter().enumerate() {
@@ -246,8 +294,13 @@ impl DraftRepo {
             trees.next_commit();
             let c = self.repo.find_commit(Oid::from_str(id)?)?;
             let here = (c.id(), c.tree_id());
-            if c.parent_count() > 1 {
-                each(self.facts_of(&c, &mut trees)?)?;
+            let whole = match c.parent_id(0) {
+                Ok(p) => !seen.contains(&p) && !checked(&p.to_string()),
+                Err(_) => false,
+            };
+            seen.insert(c.id());
+            if c.parent_count() > 1 || whole {
+                each(self.facts_of(&c, &mut trees, whole)?)?;
                 last = Some(here);
                 continue;
             }
@@ -257,6 +310,7 @@ impl DraftRepo {
                 (None, _) => None,
             };
             let mut out = Vec::new();
+            let mut faults = Vec::new();
             self.raw_changes(
                 &mut trees,
                 Some(c.tree_id()),
@@ -264,13 +318,75 @@ impl DraftRepo {
                 "",
                 true,
                 &mut out,
+                &mut faults,
             )?;
-            if !out.is_empty() {
-                each(self.facts_of(&c, &mut trees)?)?;
+            if !out.is_empty() || !faults.is_empty() {
+                each(self.facts_of(&c, &mut trees, false)?)?;
             }
             last = Some(here);
         }
         Ok(())
+    }
+
+    /// The merge bases of `commits` (all of them, for a criss-cross
+    /// history); none for unrelated histories.
+    pub fn merge_bases(&self, commits: &[String]) -> Result<Vec<String>> {
+        let ids = commits
+            .iter()
+            .map(|c| Oid::from_str(c))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let found = match ids.as_slice() {
+            [a, b] => self.repo.merge_bases(*a, *b),
+            _ => self.repo.merge_bases_many(&ids),
+        };
+        match found {
+            Ok(bases) => Ok(bases.iter().map(|b| b.to_string()).collect()),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(Vec::new()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The commit that wrote `blob` at `path` on the way from `bases` to
+    /// `tip`: the newest one holding it whose parents do not.
+    pub fn writer_of(
+        &self,
+        path: &str,
+        blob: &str,
+        tip: &str,
+        bases: &[String],
+    ) -> Result<Option<String>> {
+        let mut walk = self.repo.revwalk()?;
+        walk.set_sorting(Sort::TOPOLOGICAL)?;
+        walk.push(Oid::from_str(tip)?)?;
+        for b in bases {
+            walk.hide(Oid::from_str(b)?)?;
+        }
+        for id in walk {
+            let id = id?.to_string();
+            if self.blob_at(&id, path)?.as_deref() != Some(blob) {
+                continue;
+            }
+            let c = self.repo.find_commit(Oid::from_str(&id)?)?;
+            let mut inherited = false;
+            for p in c.parent_ids() {
+                inherited |= self.blob_at(&p.to_string(), path)?.as_deref() == Some(blob);
+            }
+            if !inherited {
+                return Ok(Some(id));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The first parent of commit `id`, if it has one.
+    pub fn first_parent(&self, id: &str) -> Result<Option<String>> {
+        let c = self.repo.find_commit(Oid::from_str(id)?)?;
+        Ok(c.parent_id(0).ok().map(|p| p.to_string()))
+    }
+
+    /// Whether this is a shallow clone (its history cut short).
+    pub fn is_shallow(&self) -> bool {
+        self.repo.is_shallow()
     }
 
     /// The blob id and text of `path` at `commit`, if present.
@@ -348,7 +464,10 @@ impl DraftRepo {
 impl DraftRepo {
     /// Files that differ between two trees (recursively), with their blob
     /// in `new` (`None`: removed). With `protected_only`, only review.toml
-    /// files and the trust list are looked for, and nothing else is read.
+    /// files and the trust list are looked for. Every tree of `new` that
+    /// differs from `old` under `drafts/` and `.duyet/` (and the root) is
+    /// checked, its faults added to `faults`.
+    #[allow(clippy::too_many_arguments)]
     fn raw_changes(
         &self,
         trees: &mut Trees<'_>,
@@ -357,9 +476,20 @@ impl DraftRepo {
         prefix: &str,
         protected_only: bool,
         out: &mut Vec<(String, Option<String>)>,
+        faults: &mut Vec<(String, TreeFault)>,
     ) -> Result<()> {
         let n = new.map(|i| trees.read(i)).transpose()?;
         let o = old.map(|i| trees.read(i)).transpose()?;
+        let guarded = in_guarded_area(prefix);
+        if let Some(n) = &n
+            && guarded
+        {
+            for f in tree_faults(n.data()) {
+                if !prefix.is_empty() || fault_concerns_root(&f) {
+                    faults.push((prefix.to_string(), f));
+                }
+            }
+        }
         let mut items = Vec::new();
         diff_raw(
             n.as_ref().map_or(&[][..], |x| x.data()),
@@ -372,17 +502,24 @@ impl DraftRepo {
             } else {
                 format!("{prefix}/{name}")
             };
-            if protected_only && !may_hold_protected(&path) {
-                continue;
-            }
+            let wanted = !protected_only || may_hold_protected(&path);
             let tree_of = |s: Option<(Oid, bool)>| s.filter(|x| x.1).map(|x| x.0);
             let blob_of = |s: Option<(Oid, bool)>| s.filter(|x| !x.1).map(|x| x.0);
             let (at, bt) = (tree_of(a), tree_of(b));
-            if at.is_some() || bt.is_some() {
-                self.raw_changes(trees, at, bt, &path, protected_only, out)?;
+            if at.is_some() && must_be_file(&path) {
+                faults.push((prefix.to_string(), TreeFault::Kind { name: path.clone() }));
+            }
+            if (at.is_some() || bt.is_some()) && (wanted || in_guarded_area(&path)) {
+                if wanted {
+                    self.raw_changes(trees, at, bt, &path, protected_only, out, faults)?;
+                } else {
+                    // Only to check the trees: nothing in here is protected.
+                    let mut ignored = Vec::new();
+                    self.raw_changes(trees, at, bt, &path, true, &mut ignored, faults)?;
+                }
             }
             let (ab, bb) = (blob_of(a), blob_of(b));
-            if ab.is_some() || bb.is_some() {
+            if wanted && (ab.is_some() || bb.is_some()) {
                 out.push((path, ab.map(|x| x.to_string())));
             }
         }
@@ -402,6 +539,37 @@ fn may_hold_protected(path: &str) -> bool {
             | ["drafts", _, _]
             | ["drafts", _, _, "review.toml"]
     )
+}
+
+/// Whether the trees at `path` are checked: the root, and everything
+/// under `drafts/` and `.duyet/`.
+fn in_guarded_area(path: &str) -> bool {
+    path.is_empty()
+        || path == "drafts"
+        || path == ".duyet"
+        || path.starts_with("drafts/")
+        || path.starts_with(".duyet/")
+}
+
+/// A fault of the root tree that matters: anything about the order of
+/// entries, and any entry whose name begins like `drafts` or `.duyet`.
+fn fault_concerns_root(f: &TreeFault) -> bool {
+    match f {
+        TreeFault::Malformed | TreeFault::Order { .. } | TreeFault::Duplicate { .. } => true,
+        TreeFault::Mode { name, .. } | TreeFault::Name { name } | TreeFault::Kind { name } => {
+            name.starts_with("drafts") || name.starts_with(".duyet")
+        }
+    }
+}
+
+/// The files duyet reads, which must not be folders.
+fn must_be_file(path: &str) -> bool {
+    let parts: Vec<&str> = path.split('/').collect();
+    path == super::TRUST_PATH
+        || matches!(
+            parts.as_slice(),
+            ["drafts", _, _, "draft.md" | "meta.toml" | "review.toml"]
+        )
 }
 
 /// Runs `f` without libgit2 re-hashing every object it reads (as git does;

@@ -8,6 +8,7 @@ mod index;
 mod list;
 mod rawtree;
 mod remote;
+mod signed;
 mod stats;
 mod write;
 
@@ -15,7 +16,9 @@ pub use error::{Error, Result, malformed};
 pub use facts::{CommitFacts, ReviewAt, without_hash_verification};
 pub use index::{Touch, Watch};
 pub use list::Listing;
+pub use rawtree::{TreeFault, raw_entries, tree_faults};
 pub use remote::Upstream;
+pub use signed::Signed;
 pub use stats::DraftStats;
 pub use write::{Author, Edit, Finished, PreparedCommit, Recovered, WorktreeWarning};
 
@@ -201,17 +204,25 @@ impl DraftRepo {
         }
     }
 
-    /// The signature of commit `id` and the bytes it signs, when signed.
-    pub fn commit_signature(&self, id: &str) -> Result<Option<(String, Vec<u8>)>> {
+    /// The signature of commit `id` and the bytes it signs, read from the
+    /// `gpgsig` header as git reads it (see [`Signed`]).
+    pub fn commit_signed(&self, id: &str) -> Result<Signed> {
         let oid = Oid::from_str(id)?;
-        match self.repo.extract_signature(&oid, None) {
-            Ok((sig, data)) => Ok(Some((
-                String::from_utf8_lossy(&sig).into_owned(),
-                data.to_vec(),
-            ))),
-            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
-            Err(e) => Err(e.into()),
+        let odb = self.repo.odb()?;
+        let raw = odb.read(oid)?;
+        if raw.kind() != git2::ObjectType::Commit {
+            return Err(Error::NoSuchCommit(id.to_string()));
         }
+        Ok(signed::split_signed(raw.data()))
+    }
+
+    /// The signature of commit `id` and the bytes it signs, when it has
+    /// exactly one (see [`DraftRepo::commit_signed`]).
+    pub fn commit_signature(&self, id: &str) -> Result<Option<(String, Vec<u8>)>> {
+        Ok(match self.commit_signed(id)? {
+            Signed::Yes { signature, payload } => Some((signature, payload)),
+            Signed::No | Signed::Many => None,
+        })
     }
 
     /// Creates a new bare repository at `path` whose first branch is `main`.

@@ -1,6 +1,14 @@
-//! Comparing raw tree objects without parsing them into libgit2 trees:
-//! entries are compared as bytes and an identical head and tail are skipped
-//! with memcmp, so a 1,000-entry tree with one change costs microseconds.
+//! Reading raw tree objects the way git reads them, without parsing them
+//! into libgit2 trees: entries are compared as bytes and an identical head
+//! and tail are skipped with memcmp, so a 1,000-entry tree with one change
+//! costs microseconds.
+//!
+//! An entry is a folder when its mode, read as octal digits like git does,
+//! has the directory type bits (`S_ISDIR`): `40000`, but also `040000` or
+//! `40755`. [`tree_faults`] names everything in a tree that `git fsck
+//! --strict` rejects or warns about, and a little more: the audit reports
+//! each one under `drafts/` and `.duyet/`, and the listing never shows a
+//! draft in such a folder as decided.
 
 use git2::Oid;
 
@@ -9,11 +17,31 @@ use git2::Oid;
 pub(crate) type RawFn<'a> = dyn FnMut(&[u8], Option<(Oid, bool)>, Option<(Oid, bool)>) + 'a;
 
 /// One entry of a raw tree object: "<mode> <name>\0<20-byte id>".
-struct RawEntry<'a> {
+pub(crate) struct RawEntry<'a> {
+    /// The mode as written.
+    mode: &'a [u8],
     name: &'a [u8],
     id: &'a [u8],
     tree: bool,
     all: &'a [u8],
+}
+
+/// The mode as git's tree reader decodes it: octal digits up to the space
+/// (`None` when another byte stands there: git refuses such a tree).
+fn decode_mode(mode: &[u8]) -> Option<u32> {
+    let mut m: u32 = 0;
+    for &c in mode {
+        if !(b'0'..=b'7').contains(&c) {
+            return None;
+        }
+        m = m.wrapping_shl(3).wrapping_add(u32::from(c - b'0'));
+    }
+    Some(m)
+}
+
+/// `S_ISDIR`, as git and libgit2 read a tree entry's type.
+fn mode_is_tree(mode: &[u8]) -> bool {
+    decode_mode(mode).is_some_and(|m| m & 0o170000 == 0o040000)
 }
 
 fn raw_entry(data: &[u8], pos: usize) -> Option<(RawEntry<'_>, usize)> {
@@ -24,9 +52,10 @@ fn raw_entry(data: &[u8], pos: usize) -> Option<(RawEntry<'_>, usize)> {
     let all = rest.get(..end)?;
     Some((
         RawEntry {
+            mode: &rest[..sp],
             name: &rest[sp + 1..nul],
             id: &rest[nul + 1..end],
-            tree: &rest[..sp] == b"40000",
+            tree: mode_is_tree(&rest[..sp]),
             all,
         },
         pos + end,
@@ -140,4 +169,247 @@ pub(crate) fn find_raw(data: &[u8], name: &[u8]) -> Option<(Oid, bool)> {
         pos = next;
     }
     None
+}
+
+/// What is wrong with one entry of a tree (or with the whole tree).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "fault")]
+pub enum TreeFault {
+    /// The tree object cannot be read entry by entry (git refuses it).
+    Malformed,
+    /// A mode other than `100644`, `100755` (files) and `40000` (folders):
+    /// zero-padded or odd spellings, symbolic links, submodules.
+    Mode {
+        /// The entry's name, made printable.
+        name: String,
+        /// The mode as written.
+        mode: String,
+    },
+    /// A name git refuses or that names no ordinary file: empty, with `/`,
+    /// `.`, `..`, `.git` in any spelling, not UTF-8, or with control
+    /// characters.
+    Name {
+        /// The name, made printable.
+        name: String,
+    },
+    /// Two entries with one name.
+    Duplicate {
+        /// The name.
+        name: String,
+    },
+    /// Entries out of git's order (git's lookups then disagree with
+    /// libgit2's).
+    Order {
+        /// The first entry out of place.
+        name: String,
+    },
+    /// `draft.md`, `meta.toml`, `review.toml` or `trust.toml` that is a
+    /// folder, or a folder where duyet expects one that is a file.
+    Kind {
+        /// The name.
+        name: String,
+    },
+}
+
+impl TreeFault {
+    /// A plain explanation.
+    pub fn explain(&self) -> String {
+        match self {
+            TreeFault::Malformed => "a tree object git cannot read".to_string(),
+            TreeFault::Mode { name, mode } => format!(
+                "entry '{name}' has mode {mode}: only 100644, 100755 and 40000 are read alike by every git"
+            ),
+            TreeFault::Name { name } => format!("entry name '{name}' is refused by git"),
+            TreeFault::Duplicate { name } => {
+                format!("two entries are named '{name}': git and duyet could read different ones")
+            }
+            TreeFault::Order { name } => format!(
+                "entry '{name}' is out of git's order: lookups by name give different answers"
+            ),
+            TreeFault::Kind { name } => format!("'{name}' is a folder where a file belongs"),
+        }
+    }
+}
+
+/// A name as it may be shown: control characters escaped, bad UTF-8 lossy.
+fn shown(name: &[u8]) -> String {
+    String::from_utf8_lossy(name).escape_debug().to_string()
+}
+
+/// Whether git refuses `name` in a tree (fsck's `badTreeName`, `hasDot`,
+/// `hasDotdot`, `hasDotgit`, with the HFS+ and NTFS spellings), or it is not
+/// UTF-8 or holds control characters.
+fn bad_name(name: &[u8]) -> bool {
+    if name.is_empty() || name.contains(&b'/') || name == b"." || name == b".." {
+        return true;
+    }
+    let Ok(text) = std::str::from_utf8(name) else {
+        return true;
+    };
+    if text.chars().any(char::is_control) {
+        return true;
+    }
+    // HFS+ ignores these code points; NTFS ignores trailing dots and spaces
+    // and knows the short name GIT~1.
+    let folded: String = text
+        .chars()
+        .filter(
+            |c| !matches!(*c as u32, 0x200C..=0x200F | 0x202A..=0x202E | 0x206A..=0x206F | 0xFEFF),
+        )
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let folded = folded.trim_end_matches(['.', ' ']);
+    folded == ".git" || folded == "git~1" || folded.starts_with(".git:")
+}
+
+/// Everything wrong with a raw tree object, in order: see [`TreeFault`].
+pub fn tree_faults(data: &[u8]) -> Vec<TreeFault> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    let mut prev: Option<RawEntry<'_>> = None;
+    // Files that a folder of the same name could still follow: between
+    // "a" and "a/" in git's order come only names "a" + a byte below '/'.
+    let mut open: Vec<&[u8]> = Vec::new();
+    while pos < data.len() {
+        let Some((e, next)) = raw_entry(data, pos) else {
+            out.push(TreeFault::Malformed);
+            return out;
+        };
+        pos = next;
+        if !matches!(e.mode, b"100644" | b"100755" | b"40000") {
+            out.push(TreeFault::Mode {
+                name: shown(e.name),
+                mode: shown(e.mode),
+            });
+        }
+        if bad_name(e.name) {
+            out.push(TreeFault::Name {
+                name: shown(e.name),
+            });
+        }
+        if let Some(p) = &prev {
+            match raw_cmp(p, &e) {
+                std::cmp::Ordering::Less => {}
+                std::cmp::Ordering::Equal => out.push(TreeFault::Duplicate {
+                    name: shown(e.name),
+                }),
+                std::cmp::Ordering::Greater => {
+                    if p.name == e.name {
+                        out.push(TreeFault::Duplicate {
+                            name: shown(e.name),
+                        });
+                    } else {
+                        out.push(TreeFault::Order {
+                            name: shown(e.name),
+                        });
+                    }
+                }
+            }
+        }
+        while let Some(top) = open.last() {
+            if e.tree && e.name == *top {
+                out.push(TreeFault::Duplicate {
+                    name: shown(e.name),
+                });
+                open.pop();
+            } else if e.name.len() > top.len()
+                && e.name.starts_with(top)
+                && e.name[top.len()] < b'/'
+            {
+                break;
+            } else {
+                open.pop();
+            }
+        }
+        if !e.tree {
+            open.push(e.name);
+        }
+        prev = Some(e);
+    }
+    out
+}
+
+/// The entries of a raw tree object: name, id and whether git reads it as a
+/// folder; `None` when git cannot read the tree.
+pub fn raw_entries(data: &[u8]) -> Option<Vec<(Vec<u8>, Oid, bool)>> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos < data.len() {
+        let (e, next) = raw_entry(data, pos)?;
+        decode_mode(e.mode)?;
+        out.push((e.name.to_vec(), Oid::from_bytes(e.id).ok()?, e.tree));
+        pos = next;
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (mode, name) in entries {
+            out.extend_from_slice(mode.as_bytes());
+            out.push(b' ');
+            out.extend_from_slice(name);
+            out.push(0);
+            out.extend_from_slice(&[7u8; 20]);
+        }
+        out
+    }
+
+    #[test]
+    fn odd_mode_spellings_are_folders_as_git_reads_them() {
+        for mode in ["40000", "040000", "40755", "0040000"] {
+            let t = tree(&[(mode, b"drafts")]);
+            assert_eq!(find_raw(&t, b"drafts").map(|x| x.1), Some(true), "{mode}");
+        }
+        for mode in ["100644", "100755", "120000", "160000", "644"] {
+            let t = tree(&[(mode, b"drafts")]);
+            assert_eq!(find_raw(&t, b"drafts").map(|x| x.1), Some(false), "{mode}");
+        }
+    }
+
+    #[test]
+    fn faults_are_named() {
+        assert!(tree_faults(&tree(&[("100644", b"a"), ("40000", b"b")])).is_empty());
+        let f = |e: &[(&str, &[u8])]| tree_faults(&tree(e));
+        assert!(matches!(f(&[("040000", b"a")])[0], TreeFault::Mode { .. }));
+        assert!(matches!(f(&[("120000", b"a")])[0], TreeFault::Mode { .. }));
+        for name in [
+            &b"a/b"[..],
+            b".",
+            b"..",
+            b".git",
+            b".GIT",
+            b"git~1",
+            b".git. ",
+            b"\xff",
+            b"a\x1bb",
+            b"",
+        ] {
+            assert!(
+                f(&[("100644", name)])
+                    .iter()
+                    .any(|x| matches!(x, TreeFault::Name { .. })),
+                "{name:?}"
+            );
+        }
+        assert!(matches!(
+            f(&[("100644", b"a"), ("100644", b"a")])[0],
+            TreeFault::Duplicate { .. }
+        ));
+        assert!(matches!(
+            f(&[("100644", b"b"), ("100644", b"a")])[0],
+            TreeFault::Order { .. }
+        ));
+        // A file and a folder of one name, apart in git's order.
+        let twin = f(&[("100644", b"a"), ("100644", b"a.b"), ("40000", b"a")]);
+        assert_eq!(twin, [TreeFault::Duplicate { name: "a".into() }]);
+        assert_eq!(f(&[("100644", b"a"), ("100644", b"a.b")]), []);
+        let cut = tree(&[("100644", b"a")]);
+        assert_eq!(tree_faults(&cut[..cut.len() - 3]), [TreeFault::Malformed]);
+        assert_eq!(tree_faults(&tree(&[("10x644", b"a")])).len(), 1);
+    }
 }

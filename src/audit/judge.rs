@@ -1,0 +1,500 @@
+//! The judge: one commit at a time, by the trust list of its parent (of
+//! every parent, for what a merge brings). The audit, `approve`, `trust`,
+//! `sync` and the server hook all ask this judge.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::problem::{Problem, finding};
+use super::{Report, TrailEntry, parse_trailers};
+use crate::model::text::nfc;
+use crate::model::trust::{Member, Role, SignerKey, TrustList};
+use crate::model::{Decision, Review};
+use crate::repo::{CommitFacts, DraftRepo, Result, ReviewAt, TRUST_PATH, parse_toml_text};
+use crate::sign::{SignError, Verifier};
+
+/// What a signature check found.
+pub(crate) type Verdict = std::result::Result<SignerKey, SignError>;
+
+/// How far review.toml's `time` may stand from the commit's committer
+/// time: both are taken from one clock when duyet records a decision.
+pub const TIME_TOLERANCE_SECONDS: i64 = 300;
+
+pub(crate) struct Judge<'r> {
+    pub repo: &'r DraftRepo,
+    pub verifier: Verifier,
+    /// The introduction commit: judged by its own trust list.
+    pub intro: String,
+    /// Trust lists read so far, by blob id.
+    trust: HashMap<String, Arc<TrustList>>,
+}
+
+pub(crate) fn is_review(path: &str) -> bool {
+    let parts: Vec<&str> = path.split('/').collect();
+    parts.len() == 4 && parts[0] == "drafts" && parts[3] == "review.toml"
+}
+
+fn role_for(path: &str) -> (Role, &'static str) {
+    if path == TRUST_PATH {
+        (Role::Admin, "admin")
+    } else {
+        (Role::Approver, "approver")
+    }
+}
+
+/// The member of `list` whose key made `verdict` on `f`'s signature, or
+/// what is wrong.
+fn signer_in<'l>(
+    list: &'l TrustList,
+    f: &CommitFacts,
+    verdict: Option<&Verdict>,
+) -> std::result::Result<(&'l Member, String), Problem> {
+    if f.many_signatures {
+        return Err(Problem::BadSignature {
+            reason: "more than one gpgsig header (git would join them)".into(),
+        });
+    }
+    let key = match (&f.signature, verdict) {
+        (None, _) | (Some(_), None) => return Err(Problem::Unsigned),
+        (Some(_), Some(Err(e))) => {
+            return Err(Problem::BadSignature {
+                reason: e.to_string(),
+            });
+        }
+        (Some(_), Some(Ok(key))) => key,
+    };
+    let text = match key {
+        SignerKey::Ssh(k) | SignerKey::OpenPgp(k) | SignerKey::X509(k) => k.clone(),
+    };
+    match list.member_for(key) {
+        Some(m) => Ok((m, text)),
+        None => Err(Problem::UnknownKey { key: text }),
+    }
+}
+
+fn same_person(review: &Review, m: &Member) -> bool {
+    let norm = |s: &str| nfc(s.trim()).into_owned();
+    norm(&review.reviewer) == norm(&m.name)
+        && review.email.trim().eq_ignore_ascii_case(m.email.trim())
+}
+
+fn rfc3339(seconds: i64, offset_minutes: i32) -> String {
+    let ts = jiff::Timestamp::from_second(seconds).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let offset =
+        jiff::tz::Offset::from_seconds(offset_minutes * 60).unwrap_or(jiff::tz::Offset::UTC);
+    ts.display_with_offset(offset).to_string()
+}
+
+impl<'r> Judge<'r> {
+    pub fn new(repo: &'r DraftRepo, intro: &str) -> Self {
+        Judge {
+            repo,
+            verifier: Verifier::from_repo(repo),
+            intro: intro.to_string(),
+            trust: HashMap::new(),
+        }
+    }
+
+    /// The trust list kept in `blob` (none: the empty list), cached by blob id.
+    fn trust_list(&mut self, blob: Option<&str>) -> std::result::Result<Arc<TrustList>, String> {
+        let Some(blob) = blob else {
+            return Ok(Arc::new(TrustList::default()));
+        };
+        if let Some(t) = self.trust.get(blob) {
+            return Ok(t.clone());
+        }
+        let text = self
+            .repo
+            .read_text(blob, TRUST_PATH)
+            .map_err(|e| e.to_string())?;
+        let list: TrustList = parse_toml_text(TRUST_PATH, &text).map_err(|e| e.to_string())?;
+        let list = Arc::new(list);
+        self.trust.insert(blob.to_string(), list.clone());
+        Ok(list)
+    }
+
+    /// The trust list at commit `id`.
+    fn trust_at(&mut self, id: &str) -> Result<std::result::Result<Arc<TrustList>, String>> {
+        let blob = self.repo.blob_at(id, TRUST_PATH)?;
+        Ok(self.trust_list(blob.as_deref()))
+    }
+
+    /// Judges `facts` (in history order), whose signatures were verified,
+    /// into `report`.
+    pub fn judge(
+        &mut self,
+        facts: &[CommitFacts],
+        verdicts: &HashMap<usize, Verdict>,
+        report: &mut Report,
+    ) -> Result<()> {
+        for (i, f) in facts.iter().enumerate() {
+            for (path, fault) in &f.faults {
+                report.findings.push(finding(
+                    &f.id,
+                    Problem::BadTree {
+                        path: path.clone(),
+                        fault: fault.clone(),
+                    },
+                ));
+            }
+            if f.parents.len() > 1 {
+                self.judge_merge(f, verdicts.get(&i), report)?;
+            } else {
+                self.judge_one(f, verdicts.get(&i), report)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn judge_one(
+        &mut self,
+        f: &CommitFacts,
+        verdict: Option<&Verdict>,
+        report: &mut Report,
+    ) -> Result<()> {
+        let is_intro = f.id == self.intro;
+        let changed: Vec<&String> = f.changes.iter().flatten().collect();
+        let reviews: Vec<&String> = changed.iter().copied().filter(|p| is_review(p)).collect();
+        let trust_changed = changed.iter().any(|p| *p == TRUST_PATH);
+        if reviews.is_empty() && !trust_changed && !is_intro {
+            return Ok(());
+        }
+        let before = report.findings.len();
+        // Who signed, judged by the parent's list (the intro by its own).
+        let list_at = if is_intro { &f.trust } else { &f.parent_trust };
+        let list = match self.trust_list(list_at.as_deref()) {
+            Ok(l) => l,
+            Err(e) => {
+                report
+                    .findings
+                    .push(finding(&f.id, Problem::Malformed { detail: e }));
+                return Ok(());
+            }
+        };
+        let mut member = None;
+        let mut key_text = None;
+        match signer_in(&list, f, verdict) {
+            Err(p) => report.findings.push(finding(&f.id, p)),
+            Ok((m, key)) => {
+                key_text = Some(key);
+                let needs = [
+                    (!reviews.is_empty()).then_some((Role::Approver, "approver")),
+                    (trust_changed || is_intro).then_some((Role::Admin, "admin")),
+                ];
+                for (role, name) in needs.into_iter().flatten() {
+                    if !m.has(role) {
+                        report.findings.push(finding(
+                            &f.id,
+                            Problem::NotAuthorized {
+                                name: m.name.clone(),
+                                role: name.to_string(),
+                            },
+                        ));
+                    }
+                }
+                member = Some(m.clone());
+            }
+        }
+        if reviews.is_empty() {
+            return Ok(());
+        }
+        let others: Vec<String> = changed
+            .iter()
+            .filter(|p| !is_review(p))
+            .map(|p| p.to_string())
+            .collect();
+        if reviews.len() > 1 || !others.is_empty() {
+            let mut files = others;
+            files.extend(reviews.iter().skip(1).map(|p| p.to_string()));
+            report
+                .findings
+                .push(finding(&f.id, Problem::ExtraFiles { files }));
+        }
+        for at in &f.reviews {
+            self.judge_decision(f, at, report, member.as_ref(), key_text.clone(), before)?;
+        }
+        Ok(())
+    }
+
+    fn judge_decision(
+        &self,
+        f: &CommitFacts,
+        at: &ReviewAt,
+        report: &mut Report,
+        member: Option<&Member>,
+        key: Option<String>,
+        before: usize,
+    ) -> Result<()> {
+        let path = at.path.as_str();
+        let folder = path.trim_end_matches("/review.toml");
+        let id = folder.rsplit('/').next().unwrap_or("").to_string();
+        let Some(blob) = at.blob.as_deref() else {
+            return Ok(());
+        };
+        let review = match self
+            .repo
+            .read_text(blob, path)
+            .and_then(|text| parse_toml_text::<Review>(path, &text))
+        {
+            Ok(r) => r,
+            Err(e) => {
+                report.findings.push(finding(
+                    &f.id,
+                    Problem::Malformed {
+                        detail: e.to_string(),
+                    },
+                ));
+                return Ok(());
+            }
+        };
+        let trailers = parse_trailers(&f.message);
+        let get = |k: &str| {
+            trailers
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.as_str())
+        };
+        let mut diffs = Vec::new();
+        if get("Draft") != Some(id.as_str()) {
+            diffs.push(format!("Draft is {:?}, the folder is {id}", get("Draft")));
+        }
+        if get("Decision").and_then(Decision::parse) != Some(review.decision) {
+            diffs.push(format!(
+                "Decision is {:?}, review.toml says {}",
+                get("Decision"),
+                review.decision.key()
+            ));
+        }
+        if get("Revision") != Some(review.revision.as_str()) {
+            diffs.push(format!(
+                "Revision is {:?}, review.toml says {}",
+                get("Revision"),
+                review.revision
+            ));
+        }
+        if !diffs.is_empty() {
+            report.findings.push(finding(
+                &f.id,
+                Problem::TrailerMismatch {
+                    detail: diffs.join("; "),
+                },
+            ));
+        }
+        let actual = at.draft.clone().unwrap_or_default();
+        if actual != review.revision {
+            report.findings.push(finding(
+                &f.id,
+                Problem::RevisionNotInTree {
+                    revision: review.revision.clone(),
+                    actual,
+                },
+            ));
+        }
+        if let Some(m) = member
+            && !same_person(&review, m)
+        {
+            report.findings.push(finding(
+                &f.id,
+                Problem::ReviewerNotSigner {
+                    path: path.to_string(),
+                    named: format!("{} <{}>", review.reviewer, review.email),
+                    signer: format!("{} <{}>", m.name, m.email),
+                },
+            ));
+        }
+        let when = review.time.parse::<jiff::Timestamp>().ok();
+        if when.is_none_or(|t| (t.as_second() - f.time.seconds).abs() > TIME_TOLERANCE_SECONDS) {
+            report.findings.push(finding(
+                &f.id,
+                Problem::TimeMismatch {
+                    path: path.to_string(),
+                    review: review.time.clone(),
+                    commit: rfc3339(f.time.seconds, f.time.offset_minutes),
+                },
+            ));
+        }
+        let verified = !report.findings[before..].iter().any(|x| x.commit == f.id);
+        report.trail.push(TrailEntry {
+            commit: f.id.clone(),
+            draft: id,
+            path: path.to_string(),
+            review_blob: blob.to_string(),
+            revision: review.revision,
+            decision: review.decision.key().to_string(),
+            reviewer: review.reviewer,
+            signer: member.map(|m| m.name.clone()),
+            key,
+            time: review.time,
+            verified,
+        });
+        Ok(())
+    }
+
+    /// A merge: its content for each review.toml and the trust list must
+    /// be the three-way result of its parents and their merge base; what is
+    /// not is the merge's own change and needs the signature of someone
+    /// with the role in the trust list of every parent. What it brings from
+    /// a parent other than the first counts only if its writer holds the
+    /// role in the trust list of every parent.
+    fn judge_merge(
+        &mut self,
+        f: &CommitFacts,
+        verdict: Option<&Verdict>,
+        report: &mut Report,
+    ) -> Result<()> {
+        let mut paths: Vec<&String> = f
+            .changes
+            .iter()
+            .flatten()
+            .filter(|p| is_review(p) || *p == TRUST_PATH)
+            .collect();
+        paths.sort();
+        paths.dedup();
+        if paths.is_empty() {
+            return Ok(());
+        }
+        let mut lists = Vec::new();
+        for p in &f.parents {
+            match self.trust_at(p)? {
+                Ok(l) => lists.push((p.clone(), l)),
+                Err(e) => {
+                    report
+                        .findings
+                        .push(finding(&f.id, Problem::Malformed { detail: e }));
+                    return Ok(());
+                }
+            }
+        }
+        let bases = self.repo.merge_bases(&f.parents)?;
+        let mut own = Vec::new();
+        let mut carried = Vec::new();
+        for p in paths {
+            let here = self.repo.blob_at(&f.id, p)?;
+            let sides: Vec<Option<String>> = f
+                .parents
+                .iter()
+                .map(|c| self.repo.blob_at(c, p))
+                .collect::<Result<_>>()?;
+            let base: Option<Option<String>> = {
+                let at: Vec<Option<String>> = bases
+                    .iter()
+                    .map(|b| self.repo.blob_at(b, p))
+                    .collect::<Result<_>>()?;
+                match at.split_first() {
+                    Some((first, rest)) if rest.iter().all(|x| x == first) => Some(first.clone()),
+                    _ => None,
+                }
+            };
+            let expected: Option<Option<String>> = match &base {
+                Some(b) => {
+                    let mut changed: Vec<&Option<String>> =
+                        sides.iter().filter(|s| *s != b).collect();
+                    changed.dedup();
+                    match changed.as_slice() {
+                        [] => Some(b.clone()),
+                        [one] => Some((*one).clone()),
+                        _ => None,
+                    }
+                }
+                None => sides
+                    .iter()
+                    .all(|s| *s == sides[0])
+                    .then(|| sides[0].clone()),
+            };
+            if expected.as_ref() != Some(&here) {
+                own.push(p.clone());
+            } else if here != sides[0]
+                && let Some(k) = sides.iter().position(|s| *s == here)
+                && let Some(blob) = &here
+            {
+                carried.push((p.clone(), k, blob.clone()));
+            }
+        }
+        if !own.is_empty() {
+            let mut problems = Vec::new();
+            for p in &own {
+                let (role, name) = role_for(p);
+                for (parent, list) in &lists {
+                    match signer_in(list, f, verdict) {
+                        Err(e) => problems.push(super::problem::explain(&e)),
+                        Ok((m, _)) if !m.has(role) => problems.push(format!(
+                            "{} is not an {name} in the trust list of {parent:.10}",
+                            m.name
+                        )),
+                        Ok(_) => {}
+                    }
+                }
+            }
+            if !problems.is_empty() {
+                for p in &own {
+                    if let Some(blob) = self.repo.blob_at(&f.id, p)? {
+                        report.tainted.push((p.clone(), blob));
+                    }
+                }
+                report
+                    .findings
+                    .push(finding(&f.id, Problem::MergeIntroduces { files: own }));
+            }
+        }
+        for (path, k, blob) in carried {
+            let from = &f.parents[k];
+            let reason = match self.repo.writer_of(&path, &blob, from, &bases)? {
+                None => Some("no commit on that side wrote it".to_string()),
+                Some(w) => self.writer_problem(&w, &path, &lists)?,
+            };
+            if let Some(reason) = reason {
+                let writer = self.repo.writer_of(&path, &blob, from, &bases)?;
+                report.tainted.push((path.clone(), blob.clone()));
+                report.findings.push(finding(
+                    &f.id,
+                    Problem::MergeCarries {
+                        path,
+                        writer: writer.unwrap_or_default(),
+                        reason,
+                    },
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Why the change of `path` written by commit `w` does not count in
+    /// every one of `lists`, if it does not.
+    fn writer_problem(
+        &self,
+        w: &str,
+        path: &str,
+        lists: &[(String, Arc<TrustList>)],
+    ) -> Result<Option<String>> {
+        let (role, name) = role_for(path);
+        let key = match self.repo.commit_signed(w)? {
+            crate::repo::Signed::No => return Ok(Some("it is not signed".into())),
+            crate::repo::Signed::Many => {
+                return Ok(Some("it has more than one signature header".into()));
+            }
+            crate::repo::Signed::Yes { signature, payload } => {
+                match self.verifier.verify(&signature, &payload) {
+                    Ok(k) => k,
+                    Err(e) => return Ok(Some(format!("its signature does not verify: {e}"))),
+                }
+            }
+        };
+        for (parent, list) in lists {
+            match list.member_for(&key) {
+                Some(m) if m.has(role) => {}
+                Some(m) => {
+                    return Ok(Some(format!(
+                        "its signer {} is not an {name} in the trust list of parent {parent:.10}",
+                        m.name
+                    )));
+                }
+                None => {
+                    return Ok(Some(format!(
+                        "its signing key is not in the trust list of parent {parent:.10}"
+                    )));
+                }
+            }
+        }
+        Ok(None)
+    }
+}

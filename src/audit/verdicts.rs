@@ -1,0 +1,87 @@
+//! The audit's verdict on each review.toml content, kept small beside the
+//! cache (`.git/duyet/verdicts.json`) for the marks of `list`, `log` and
+//! the TUI: a draft shows as approved or returned only when the commit that
+//! wrote its review.toml at HEAD verified, in an audit of HEAD itself.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::Report;
+use crate::repo::DraftRepo;
+
+const FILE: &str = "verdicts.json";
+const FORMAT: u32 = 1;
+
+/// Whether each review.toml content (path, blob) was written by a commit
+/// that verified.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verdicts {
+    format: u32,
+    /// The head audited.
+    pub head: String,
+    /// review.toml path → (blob, verified), for the newest content of each
+    /// path in the trail.
+    latest: HashMap<String, (String, bool)>,
+    /// Contents that never count (a finding somewhere wrote them).
+    bad: Vec<(String, String)>,
+}
+
+impl Verdicts {
+    /// The verdicts of `report`: the newest decision on each path, and a
+    /// content that any finding touched is never verified.
+    pub fn of_report(report: &Report) -> Verdicts {
+        let mut latest = HashMap::new();
+        let mut bad: Vec<(String, String)> = report.tainted.clone();
+        for e in &report.trail {
+            latest.insert(e.path.clone(), (e.review_blob.clone(), e.verified));
+            if !e.verified {
+                bad.push((e.path.clone(), e.review_blob.clone()));
+            }
+        }
+        bad.sort();
+        bad.dedup();
+        Verdicts {
+            format: FORMAT,
+            head: report.head.clone(),
+            latest,
+            bad,
+        }
+    }
+
+    /// The saved verdicts, when they are of an audit of exactly `head`.
+    pub fn load(repo: &DraftRepo, head: &str) -> Option<Verdicts> {
+        let v: Verdicts = serde_json::from_slice(&repo.read_cache_file(FILE)?).ok()?;
+        (v.format == FORMAT && v.head == head).then_some(v)
+    }
+
+    /// Whether saved verdicts of `head` exist.
+    pub fn current(repo: &DraftRepo, head: &str) -> bool {
+        Self::load(repo, head).is_some()
+    }
+
+    /// The verdict on the review.toml at `path` holding `blob`: `Some(true)`
+    /// when the decision that wrote it verified, `Some(false)` when it did
+    /// not, `None` when the audit did not see it written.
+    pub fn of(&self, path: &str, blob: &str) -> Option<bool> {
+        if self
+            .bad
+            .binary_search_by(|(p, b)| (p.as_str(), b.as_str()).cmp(&(path, blob)))
+            .is_ok()
+        {
+            return Some(false);
+        }
+        match self.latest.get(path) {
+            Some((b, ok)) if b == blob => Some(*ok),
+            _ => None,
+        }
+    }
+}
+
+/// Keeps the verdicts of `report` (best effort, like the cache).
+pub(super) fn save(repo: &DraftRepo, report: &Report) {
+    let v = Verdicts::of_report(report);
+    let _ = repo.write_cache_file(FILE, &mut |w| {
+        serde_json::to_writer(w, &v).map_err(std::io::Error::other)
+    });
+}
