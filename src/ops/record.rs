@@ -66,5 +66,7 @@ pub fn record(repo: &DraftRepo, prepared: &PreparedCommit, signature: &str) -> R
         let what: Vec<String> = findings.iter().map(|f| f.message.clone()).collect();
         return Err(Error::Refused(what.join("; ")));
     }
-    repo.finish_commit(prepared, Some(signature))
+    let id = repo.finish_commit(prepared, Some(signature))?;
+    audit::refresh(repo);
+    Ok(id)
 }
