@@ -43,6 +43,17 @@ impl Lang {
     }
 
     /// The status's name.
+    /// What a decided draft's status column says when its decision at
+    /// HEAD did not verify (`Some(false)`) or was not audited (`None`).
+    pub fn unverified(self, verified: Option<bool>) -> &'static str {
+        match (self, verified) {
+            (Lang::Vi, Some(false)) => "không hợp lệ",
+            (Lang::En, Some(false)) => "invalid",
+            (Lang::Vi, _) => "chưa kiểm tra",
+            (Lang::En, _) => "not yet audited",
+        }
+    }
+
     pub fn status(self, s: Status) -> &'static str {
         match (self, s) {
             (Lang::Vi, Status::Pending) => "chờ duyệt",

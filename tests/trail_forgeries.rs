@@ -276,6 +276,7 @@ fn an_odd_mode_spelling_does_not_hide_a_review() {
         let trees = forged_approval_trees(&o);
         let root = root_with_year(&o, &trees, &trees[2], mode);
         let c = commit_on_head(&o.dir, &root, "chỉnh sửa nhỏ");
+        git(&o.dir, &["reset", "-q", "--hard"]);
         // git reads the folder and finds the approval ...
         let ls = git(&o.dir, &["ls-tree", "-r", "--name-only", &c]);
         assert!(ls.contains("drafts/2024/x/review.toml"), "{ls}");
@@ -290,7 +291,12 @@ fn an_odd_mode_spelling_does_not_hide_a_review() {
         assert_found(&o, &c, &["mode", mode]);
         // A draft in such a folder is never shown as decided.
         let list = stdout(&duyet(&o.dir, &["list", "--json"]));
-        assert!(!list.contains("\"verified\": true"), "{list}");
+        assert!(list.contains("\"verified\": false"), "{list}");
+        let list = stdout(&duyet(&o.dir, &["--lang", "vi", "list"]));
+        assert!(
+            list.contains("không hợp lệ") && !list.contains("đã duyệt"),
+            "{list}"
+        );
     }
 }
 
@@ -338,7 +344,10 @@ fn a_duplicate_draft_folder_is_a_finding() {
     );
     assert_found(&o, &c, &["drafts/2024", "two entries are named 'x'"]);
     let list = stdout(&duyet(&o.dir, &["list", "--json"]));
-    assert!(!list.contains("\"verified\": true"), "{list}");
+    assert!(
+        list.contains("\"verified\": false") && !list.contains("\"verified\": true"),
+        "{list}"
+    );
 }
 
 #[test]
@@ -445,9 +454,14 @@ fn a_revoked_approver_cannot_decide_on_an_old_base_and_merge_it_in() {
         "{f:?}"
     );
     assert_found(&o, &m, &["drafts/2024/x/review.toml", "Minh"]);
-    // The decision is not shown as verified.
+    // The decision is not shown as verified, nor as approved.
     let list = stdout(&duyet(&o.dir, &["list", "--json"]));
-    assert!(!list.contains("\"verified\": true"), "{list}");
+    assert!(list.contains("\"verified\": false"), "{list}");
+    let list = stdout(&duyet(&o.dir, &["--lang", "en", "list"]));
+    assert!(
+        list.contains("invalid") && !list.contains("approved"),
+        "{list}"
+    );
 }
 
 #[test]
@@ -460,7 +474,28 @@ fn concurrent_decisions_on_two_drafts_still_merge_cleanly() {
     o.as_("minh");
     o.ok(&["return", "x", "-m", "Sửa lại."]);
     git(&o.dir, &["merge", "-q", "--no-edit", "side"]);
+    // Before an audit of HEAD, decisions are not shown as decided ...
+    let list = stdout(&duyet(&o.dir, &["--lang", "en", "list"]));
+    assert!(
+        list.contains("not yet audited") && !list.contains("approved"),
+        "{list}"
+    );
     assert!(o.findings().is_empty(), "{:?}", o.findings());
+    // ... and both show, verified, once HEAD is audited.
+    assert_eq!(duyet(&o.dir, &["audit"]).status.code(), Some(0));
+    let list = stdout(&duyet(&o.dir, &["--lang", "en", "list"]));
+    assert!(
+        list.contains("approved") && list.contains("returned"),
+        "{list}"
+    );
+    assert!(!list.contains("not yet audited"), "{list}");
+    let json = stdout(&duyet(&o.dir, &["list", "--json"]));
+    assert_eq!(json.matches("\"verified\": true").count(), 2, "{json}");
+    // A later decision keeps the marks current (the cache is refreshed).
+    o.as_("ha");
+    o.ok(&["approve", "x"]);
+    let json = stdout(&duyet(&o.dir, &["list", "--json"]));
+    assert_eq!(json.matches("\"verified\": true").count(), 2, "{json}");
 }
 
 #[test]

@@ -28,7 +28,7 @@ pub use judge::TIME_TOLERANCE_SECONDS;
 pub use pin::Pin;
 pub use problem::{Finding, Problem, explain};
 pub use trailers::parse_trailers;
-pub use verdicts::Verdicts;
+pub use verdicts::{Verdicts, mark, mark_with};
 
 use crate::model::Count;
 use crate::repo::{CommitFacts, DraftRepo, Error, Result, TRUST_PATH, without_hash_verification};
@@ -186,6 +186,19 @@ pub fn audit_at(repo: &DraftRepo, tip: &str, opts: &Options) -> Result<Report> {
     let tip = repo.resolve_commit(tip)?;
     let is_head = repo.head_id().ok().as_deref() == Some(tip.as_str());
     without_hash_verification(|| audit_inner(repo, &tip, is_head, opts, &mut |_| {}))
+}
+
+/// Brings the audit's cache and verdicts up to HEAD after duyet recorded
+/// something, when an earlier audit left a cache to build on (an
+/// incremental audit: milliseconds). Without one nothing is done: the
+/// first audit of a large history is `duyet audit`'s or the TUI's.
+pub fn refresh(repo: &DraftRepo) {
+    let Ok(head) = repo.head_id() else {
+        return;
+    };
+    if cache::load(repo, &head).is_some() {
+        let _ = audit(repo, &Options::default());
+    }
 }
 
 /// Judges one commit that is not yet on any branch (a decision or trust

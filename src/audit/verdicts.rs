@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::Report;
+use crate::model::DraftSummary;
 use crate::repo::DraftRepo;
 
 const FILE: &str = "verdicts.json";
@@ -84,4 +85,28 @@ pub(super) fn save(repo: &DraftRepo, report: &Report) {
     let _ = repo.write_cache_file(FILE, &mut |w| {
         serde_json::to_writer(w, &v).map_err(std::io::Error::other)
     });
+}
+
+/// Fills each draft's `verified` from the saved verdicts of the audit of
+/// HEAD (see [`DraftSummary::verified`]).
+pub fn mark(repo: &DraftRepo, drafts: &mut [DraftSummary]) {
+    let v = repo.head_id().ok().and_then(|h| Verdicts::load(repo, &h));
+    mark_with(v.as_ref(), drafts);
+}
+
+/// Fills each draft's `verified` from `verdicts` (none: no audit of HEAD).
+pub fn mark_with(verdicts: Option<&Verdicts>, drafts: &mut [DraftSummary]) {
+    for d in drafts {
+        d.verified = if !d.sound {
+            Some(false)
+        } else {
+            match (&d.review_blob, verdicts) {
+                (None, _) => None,
+                (Some(_), None) => None,
+                (Some(b), Some(v)) => {
+                    Some(v.of(&format!("{}/review.toml", d.path), b).unwrap_or(false))
+                }
+            }
+        };
+    }
 }

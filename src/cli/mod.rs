@@ -424,7 +424,8 @@ fn run(cli: &Cli, flag: Option<Lang>) -> Result<i32, Failure> {
             json: as_json,
         }) => {
             let repo = open(cli)?;
-            let listing = repo.list()?;
+            let mut listing = repo.list()?;
+            crate::audit::mark(&repo, &mut listing.drafts);
             let keep: Box<dyn Fn(Status) -> bool> = match status.as_str() {
                 "all" => Box::new(|_| true),
                 "waiting" => Box::new(Status::awaits_review),

@@ -40,6 +40,7 @@ pub struct DraftJson<'a> {
     status: &'static str,
     draft_blob: &'a str,
     review: Option<&'a Review>,
+    verified: Option<bool>,
 }
 
 impl<'a> From<&'a DraftSummary> for DraftJson<'a> {
@@ -55,6 +56,7 @@ impl<'a> From<&'a DraftSummary> for DraftJson<'a> {
             status: d.status.key(),
             draft_blob: &d.draft_blob,
             review: d.review.as_ref(),
+            verified: d.verified,
         }
     }
 }
@@ -75,19 +77,35 @@ pub struct DiffJson<'a> {
 
 /// The drafts table.
 pub fn list(drafts: &[&DraftSummary], lang: Lang, color: bool) -> String {
+    // A decision shows as approved or returned only when it verified.
+    let shown = |d: &DraftSummary| -> (String, &'static str) {
+        let decided = matches!(d.status, Status::Approved | Status::Returned);
+        if (decided && d.verified != Some(true)) || d.verified == Some(false) {
+            let word = lang.unverified(d.verified);
+            let mark = if d.verified == Some(false) {
+                "✗"
+            } else {
+                "?"
+            };
+            (format!("{mark} {word}"), "31;1")
+        } else {
+            (
+                format!("{} {}", d.status.symbol(), lang.status(d.status)),
+                status_color(d.status),
+            )
+        }
+    };
     let status_w = drafts
         .iter()
-        .map(|d| display_width(lang.status(d.status)) + 2)
+        .map(|d| display_width(&shown(d).0) + 2)
         .max()
         .unwrap_or(10);
     let id_w = drafts.iter().map(|d| d.id.len()).max().unwrap_or(4).max(4);
     let mut s = String::new();
     for d in drafts {
-        let status = pad(
-            &format!("{} {}", d.status.symbol(), lang.status(d.status)),
-            status_w,
-        );
-        s.push_str(&paint(color, status_color(d.status), &status));
+        let (text, code) = shown(d);
+        let status = pad(&text, status_w);
+        s.push_str(&paint(color, code, &status));
         s.push_str(&format!(
             "  {}  {}  {}\n",
             pad(&d.id, id_w),

@@ -272,6 +272,15 @@ pub struct DraftSummary {
     pub draft_blob: String,
     /// Status per design.md section 2.
     pub status: Status,
+    /// Blob id of review.toml at HEAD, if any.
+    pub review_blob: Option<String>,
+    /// Whether the folder, its year folder, `drafts/` and the root hold
+    /// nothing git would read differently (see the audit's tree checks).
+    pub sound: bool,
+    /// Whether the decision at HEAD verified in the audit of HEAD:
+    /// `Some(false)` also when the folder is not sound; `None` when there
+    /// is no decision or no audit of HEAD yet. Filled by `ops`.
+    pub verified: Option<bool>,
 }
 
 /// A point in time as git records it.

@@ -61,12 +61,14 @@ fn role_name(role: Role) -> &'static str {
 /// branch only when it has no finding. Returns the new commit (and a
 /// warning when the work tree could not follow).
 pub fn record(repo: &DraftRepo, prepared: &PreparedCommit, signature: &str) -> Result<Finished> {
-    repo.finish_commit_checked(prepared, Some(signature), &mut |id| {
+    let done = repo.finish_commit_checked(prepared, Some(signature), &mut |id| {
         let findings = audit::judge_new_commit(repo, id)?;
         if findings.is_empty() {
             return Ok(());
         }
         let what: Vec<String> = findings.iter().map(|f| f.message.clone()).collect();
         Err(Error::Refused(what.join("; ")))
-    })
+    })?;
+    audit::refresh(repo);
+    Ok(done)
 }

@@ -553,7 +553,7 @@ fn in_guarded_area(path: &str) -> bool {
 
 /// A fault of the root tree that matters: anything about the order of
 /// entries, and any entry whose name begins like `drafts` or `.duyet`.
-fn fault_concerns_root(f: &TreeFault) -> bool {
+pub(crate) fn fault_concerns_root(f: &TreeFault) -> bool {
     match f {
         TreeFault::Malformed | TreeFault::Order { .. } | TreeFault::Duplicate { .. } => true,
         TreeFault::Mode { name, .. } | TreeFault::Name { name } | TreeFault::Kind { name } => {

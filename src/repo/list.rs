@@ -25,6 +25,13 @@ struct Cached {
     meta: Meta,
     review: Option<Review>,
     draft_blob: String,
+    #[serde(default)]
+    review_blob: Option<String>,
+    /// The folder's tree was checked (older caches did not) and was sound.
+    #[serde(default)]
+    checked: bool,
+    #[serde(default)]
+    sound: bool,
 }
 
 impl DraftRepo {
@@ -49,6 +56,14 @@ impl DraftRepo {
             .unwrap_or_default();
         let mut fresh: HashMap<String, Cached> = HashMap::with_capacity(cache.len());
         let mut misses = 0usize;
+        let odb = self.repo.odb()?;
+        let faulty = |id: git2::Oid| -> Result<bool> {
+            Ok(!super::rawtree::tree_faults(odb.read(id)?.data()).is_empty())
+        };
+        let root_sound = !super::rawtree::tree_faults(odb.read(tree.id())?.data())
+            .iter()
+            .any(super::facts::fault_concerns_root)
+            && !faulty(drafts.id())?;
         let drafts = self.repo.find_tree(drafts.id())?;
         for year in drafts.iter() {
             if year.kind() != Some(ObjectType::Tree) {
@@ -56,6 +71,7 @@ impl DraftRepo {
             }
             let year_name = String::from_utf8_lossy(year.name_bytes()).into_owned();
             let year_tree = self.repo.find_tree(year.id())?;
+            let year_sound = root_sound && !faulty(year.id())?;
             for draft in year_tree.iter() {
                 if draft.kind() != Some(ObjectType::Tree) {
                     continue;
@@ -63,7 +79,7 @@ impl DraftRepo {
                 let id = String::from_utf8_lossy(draft.name_bytes()).into_owned();
                 let path = format!("{DRAFTS_DIR}/{year_name}/{id}");
                 let key = draft.id().to_string();
-                let cached = match cache.remove(&key) {
+                let cached = match cache.remove(&key).filter(|c| c.checked) {
                     Some(c) => c,
                     None => {
                         misses += 1;
@@ -73,6 +89,9 @@ impl DraftRepo {
                                 meta: s.meta,
                                 review: s.review,
                                 draft_blob: s.draft_blob,
+                                review_blob: s.review_blob,
+                                checked: true,
+                                sound: !faulty(draft.id())?,
                             },
                             Err(e) => {
                                 listing.problems.push(e);
@@ -89,6 +108,9 @@ impl DraftRepo {
                     meta: cached.meta.clone(),
                     review: cached.review.clone(),
                     draft_blob: cached.draft_blob.clone(),
+                    review_blob: cached.review_blob.clone(),
+                    sound: year_sound && cached.sound,
+                    verified: None,
                 });
                 fresh.insert(key, cached);
             }
@@ -124,13 +146,16 @@ impl DraftRepo {
         let meta_path = format!("{path}/meta.toml");
         let meta_blob = self.repo.find_blob(meta_entry.id())?;
         let meta: Meta = parse_toml(&meta_path, &blob_text(&meta_blob, &meta_path)?)?;
-        let review = match tree.get_name("review.toml") {
+        let (review, review_blob) = match tree.get_name("review.toml") {
             Some(e) => {
                 let rpath = format!("{path}/review.toml");
                 let blob = self.repo.find_blob(e.id())?;
-                Some(parse_toml::<Review>(&rpath, &blob_text(&blob, &rpath)?)?)
+                (
+                    Some(parse_toml::<Review>(&rpath, &blob_text(&blob, &rpath)?)?),
+                    Some(e.id().to_string()),
+                )
             }
-            None => None,
+            None => (None, None),
         };
         let draft_blob = draft.id().to_string();
         let status = Status::of(review.as_ref(), &draft_blob);
@@ -142,6 +167,9 @@ impl DraftRepo {
             review,
             draft_blob,
             status,
+            review_blob,
+            sound: super::rawtree::tree_faults(self.repo.odb()?.read(tree.id())?.data()).is_empty(),
+            verified: None,
         })
     }
 

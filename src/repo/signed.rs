@@ -58,6 +58,23 @@ pub fn split_signed(raw: &[u8]) -> Signed {
     }
 }
 
+impl super::DraftRepo {
+    /// Writes a prepared commit with `signature` in its `gpgsig` header to
+    /// the object database only (no ref moves); returns its id.
+    pub fn write_signed_commit_object(
+        &self,
+        prepared: &super::PreparedCommit,
+        signature: &str,
+    ) -> super::Result<String> {
+        let id = self.repo.commit_signed(
+            &prepared.buffer,
+            signature.trim_end_matches('\n'),
+            Some("gpgsig"),
+        )?;
+        Ok(id.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,22 +100,5 @@ mod tests {
         assert_eq!(split_signed(two.as_bytes()), Signed::Many);
         let sha256 = format!("{HEAD}gpgsig-sha256 a\n b\n\nmsg\n");
         assert_eq!(split_signed(sha256.as_bytes()), Signed::No);
-    }
-}
-
-impl super::DraftRepo {
-    /// Writes a prepared commit with `signature` in its `gpgsig` header to
-    /// the object database only (no ref moves); returns its id.
-    pub fn write_signed_commit_object(
-        &self,
-        prepared: &super::PreparedCommit,
-        signature: &str,
-    ) -> super::Result<String> {
-        let id = self.repo.commit_signed(
-            &prepared.buffer,
-            signature.trim_end_matches('\n'),
-            Some("gpgsig"),
-        )?;
-        Ok(id.to_string())
     }
 }

@@ -558,13 +558,18 @@ impl App {
                         .collect(),
                     Err(_) => HashMap::new(),
                 };
-                // The trail is in history order: the last entry per draft wins.
+                // The mark belongs to the commit that wrote the review.toml
+                // now at HEAD (the same verdicts as `duyet list`).
                 self.draft_verified = match &result {
-                    Ok(r) => r
-                        .trail
-                        .iter()
-                        .map(|e| (e.draft.clone(), e.verified))
-                        .collect(),
+                    Ok(r) => {
+                        let v = r.verdicts();
+                        let mut drafts = self.drafts.clone();
+                        crate::audit::mark_with(Some(&v), &mut drafts);
+                        drafts
+                            .into_iter()
+                            .filter_map(|d| Some((d.id, d.verified?)))
+                            .collect()
+                    }
                     Err(_) => HashMap::new(),
                 };
                 self.audit = Some(result);
