@@ -221,7 +221,7 @@ impl Lang {
                 count,
                 members,
             } => format!(
-                "{selection} khớp với {count} người trong danh sách tin cậy: {members}; chọn một người bằng --email và --key"
+                "{selection} khớp với {count} người trong danh sách tin cậy: {members}; chọn một người bằng cách thêm --key của người đó vào lệnh"
             ),
             E::LastAdmin(who) => format!(
                 "{who} là quản trị (admin) cuối cùng của danh sách tin cậy: hãy thêm quản trị khác trước (duyet trust add --role admin ...), nếu không sẽ không ai sửa được danh sách nữa"

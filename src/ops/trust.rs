@@ -168,8 +168,14 @@ pub fn without_member(list: &TrustList, sel: &Selection) -> Result<(TrustList, M
                 .iter()
                 .map(|&i| {
                     let m = &list.members[i];
-                    match keys_of(m).first() {
-                        Some(k) => format!("{} (--key '{}')", who(m), describe_key(k)),
+                    // The whole key, so that it can be copied into --key.
+                    let key = match keys_of(m).first() {
+                        Some(SignerKey::Ssh(k)) => Some(k.clone()),
+                        Some(SignerKey::OpenPgp(k) | SignerKey::X509(k)) => Some(k.clone()),
+                        None => None,
+                    };
+                    match key {
+                        Some(k) => format!("{} (--key '{k}')", who(m)),
                         None => who(m),
                     }
                 })

@@ -78,7 +78,7 @@ pub enum Error {
     NoSuchMember(String),
     /// `trust remove` selected several members.
     #[error(
-        "{selection} matches {count} members of the trust list: {members}; choose one with --email and --key"
+        "{selection} matches {count} members of the trust list: {members}; choose one by adding its --key to the command"
     )]
     AmbiguousMember {
         /// What was asked for.
