@@ -257,3 +257,61 @@ fn json_output_escapes_them_and_keeps_the_text() {
     );
 }
 
+
+#[test]
+fn the_tui_shows_the_text_without_them() {
+    use duyet::i18n::Lang;
+    use duyet::repo::DraftRepo;
+    use duyet::tui::app::{Action, App};
+    use duyet::tui::keymap::Keymap;
+    use duyet::tui::theme::Theme;
+    use duyet::tui::worker;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    if !have("ssh-keygen") {
+        return;
+    }
+    let t = tmp();
+    let dir = nasty_repository(t.path());
+    let repo = DraftRepo::open(Some(&dir)).expect("open");
+    let mut app = App::new(Lang::En, Keymap::default(), 1_709_251_200, (140, 40));
+    let mut cache = worker::Cache::new();
+    let mut settle = |app: &mut App| loop {
+        let jobs = app.take_jobs();
+        if jobs.is_empty() {
+            break;
+        }
+        for j in jobs {
+            let done = worker::run(&repo, j, &mut cache, &mut |_| {});
+            app.update(Action::Done(done));
+        }
+    };
+    settle(&mut app);
+    let mut screens = Vec::new();
+    for key in [Some(KeyCode::Char('f')), Some(KeyCode::Enter), Some(KeyCode::Char('A'))] {
+        if let Some(k) = key {
+            app.update(Action::Key(KeyEvent::new(k, KeyModifiers::NONE)));
+            settle(&mut app);
+        }
+        let mut term = Terminal::new(TestBackend::new(140, 40)).expect("terminal");
+        term.draw(|f| duyet::tui::view::draw(f, &app, &Theme::default()))
+            .expect("draw");
+        let cells: String = term
+            .backend()
+            .buffer()
+            .content()
+            .iter()
+            .map(|c| c.symbol())
+            .collect();
+        if let Some(bad) = first_unsafe(cells.as_bytes()) {
+            panic!("the screen holds {bad}:\n{}", term.backend());
+        }
+        screens.push(term.backend().to_string());
+    }
+    // What is left of the title, the comment and the author is shown.
+    assert!(screens[0].contains("Tăng cường[2J]0;pwned31mtuyên"), "{}", screens[0]);
+    assert!(screens[1].contains("Lương[2J]0;pwned31mVũ"), "{}", screens[1]);
+    assert!(screens[2].contains("2024[2J]0;pwned31m "), "{}", screens[2]);
+}
