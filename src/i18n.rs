@@ -197,10 +197,13 @@ impl Lang {
                 format!("đã có dự thảo mã '{id}'; hãy chọn --id khác")
             }
             E::MissingTitle => "dự thảo mới cần có trích yếu (--title \"…\")".to_string(),
-            E::MissingMessage => {
-                "lần sửa cần có nội dung sửa đổi (-m)".to_string()
-            }
-            E::UnreadableDraft { id, path, blob, what } => {
+            E::MissingMessage => "lần sửa cần có nội dung sửa đổi (-m)".to_string(),
+            E::UnreadableDraft {
+                id,
+                path,
+                blob,
+                what,
+            } => {
                 let what = if what.starts_with("binary") {
                     "dữ liệu nhị phân"
                 } else {

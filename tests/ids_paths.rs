@@ -19,7 +19,15 @@ fn new_refuses_an_id_that_is_not_an_id_and_says_why() {
     let dir = repo_with_draft(&t.path().join("r"), TEXT);
     let before = repo_state(&dir);
     let too_long = "a".repeat(65);
-    for bad in ["Cv-Viet-Hoa", "../../x", "-x", "a b", "cv_1", "đ", too_long.as_str()] {
+    for bad in [
+        "Cv-Viet-Hoa",
+        "../../x",
+        "-x",
+        "a b",
+        "cv_1",
+        "đ",
+        too_long.as_str(),
+    ] {
         let flag = format!("--id={bad}");
         let o = duyet(
             &dir,
@@ -31,7 +39,15 @@ fn new_refuses_an_id_that_is_not_an_id_and_says_why() {
     }
     let vi = Command::new(BIN)
         .current_dir(&dir)
-        .args(["--lang", "vi", "new", "--kind", "cong-van", "--title", "V/v Thử"])
+        .args([
+            "--lang",
+            "vi",
+            "new",
+            "--kind",
+            "cong-van",
+            "--title",
+            "V/v Thử",
+        ])
         .args(["--id", "X"])
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .output()
@@ -40,13 +56,33 @@ fn new_refuses_an_id_that_is_not_an_id_and_says_why() {
     let max = "a".repeat(64);
     let ok = duyet(
         &dir,
-        &["new", "--kind", "cong-van", "--title", "V/v Thử", "--id", &max],
+        &[
+            "new",
+            "--kind",
+            "cong-van",
+            "--title",
+            "V/v Thử",
+            "--id",
+            &max,
+        ],
     );
     assert!(ok.status.success(), "{}", stderr(&ok));
-    assert!(stdout(&ok).contains(&format!("drafts/")), "{}", stdout(&ok));
+    assert!(
+        stdout(&ok).starts_with(&format!("{max}\tdrafts/")),
+        "{}",
+        stdout(&ok)
+    );
     let again = duyet(
         &dir,
-        &["new", "--kind", "cong-van", "--title", "V/v Thử", "--id", &max],
+        &[
+            "new",
+            "--kind",
+            "cong-van",
+            "--title",
+            "V/v Thử",
+            "--id",
+            &max,
+        ],
     );
     assert_fails(&again, "exists already");
 }
@@ -92,9 +128,14 @@ fn hostile_repository(dir: &Path) {
     let meta = object(dir, "blob", meta("V/v leo ra ngoài").as_bytes());
     let folder = raw_tree(
         dir,
-        &[("100644", "draft.md", &draft), ("100644", "meta.toml", &meta)],
+        &[
+            ("100644", "draft.md", &draft),
+            ("100644", "meta.toml", &meta),
+        ],
     );
-    let x = git(dir, &["rev-parse", "HEAD:drafts/2024/x"]).trim().to_string();
+    let x = git(dir, &["rev-parse", "HEAD:drafts/2024/x"])
+        .trim()
+        .to_string();
     let year = raw_tree(dir, &[("40000", "../../x", &folder), ("40000", "x", &x)]);
     let dotdot = raw_tree(dir, &[("40000", "y", &folder)]);
     let drafts = raw_tree(dir, &[("40000", "..", &dotdot), ("40000", "2024", &year)]);
@@ -117,7 +158,10 @@ fn folders_that_are_not_ids_are_listed_as_invalid_and_never_opened() {
     assert!(text.contains("V/v x"), "{text}");
     assert!(text.contains("invalid  drafts/2024/../../x"), "{text}");
     assert!(text.contains("invalid  drafts/.."), "{text}");
-    assert!(!text.contains("leo ra ngoài"), "an invalid folder was read: {text}");
+    assert!(
+        !text.contains("leo ra ngoài"),
+        "an invalid folder was read: {text}"
+    );
     let json = duyet(&dir, &["list", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&json)).expect("JSON");
     assert_eq!(v.as_array().map(Vec::len), Some(1), "{v}");
@@ -143,7 +187,10 @@ fn edit_never_writes_outside_its_temp_dir() {
     let editor = t.path().join("editor.sh");
     std::fs::write(
         &editor,
-        format!("#!/bin/sh\necho \"$1\" >> '{}'\necho sửa >> \"$1\"\n", ran.display()),
+        format!(
+            "#!/bin/sh\necho \"$1\" >> '{}'\necho sửa >> \"$1\"\n",
+            ran.display()
+        ),
     )
     .expect("write");
     let _ = Command::new("chmod").arg("+x").arg(&editor).status();

@@ -31,8 +31,7 @@ fn have(tool: &str) -> bool {
 fn first_unsafe(out: &[u8]) -> Option<String> {
     for (i, &b) in out.iter().enumerate() {
         let bare_cr = b == b'\r' && out.get(i + 1) != Some(&b'\n');
-        if b == 0x1b || b == 0x7f || bare_cr || (b < 0x20 && !matches!(b, b'\n' | b'\t' | b'\r'))
-        {
+        if b == 0x1b || b == 0x7f || bare_cr || (b < 0x20 && !matches!(b, b'\n' | b'\t' | b'\r')) {
             return Some(format!("byte {b:#04x} at {i}"));
         }
     }
@@ -88,7 +87,11 @@ fn git_as(dir: &Path, args: &[&str]) {
         .env("GIT_COMMITTER_EMAIL", "vu@example.vn")
         .output()
         .expect("git runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn nasty_repository(t: &Path) -> std::path::PathBuf {
@@ -103,7 +106,10 @@ fn nasty_repository(t: &Path) -> std::path::PathBuf {
         .expect("ssh-keygen runs");
     assert!(made.status.success());
     git(&dir, &["config", "gpg.format", "ssh"]);
-    git(&dir, &["config", "user.signingKey", key.to_str().expect("utf-8")]);
+    git(
+        &dir,
+        &["config", "user.signingKey", key.to_str().expect("utf-8")],
+    );
     git(&dir, &["config", "user.name", &format!("Trần{NASTY}Hà")]);
     // Revision 1: title, text and commit message full of controls.
     write(&dir, "drafts/2024/x/draft.md", draft_text("một"));
@@ -115,7 +121,15 @@ fn nasty_repository(t: &Path) -> std::path::PathBuf {
     );
     write(&dir, "drafts/2024/x/meta.toml", meta);
     git_as(&dir, &["add", "-A"]);
-    git_as(&dir, &["commit", "-q", "-m", &format!("Dự thảo{NASTY}mới\n\nThân{NASTY}bài")]);
+    git_as(
+        &dir,
+        &[
+            "commit",
+            "-q",
+            "-m",
+            &format!("Dự thảo{NASTY}mới\n\nThân{NASTY}bài"),
+        ],
+    );
     let pubkey = t.join("ha.pub");
     let added = duyet(
         &dir,
@@ -173,7 +187,11 @@ fn nasty_repository(t: &Path) -> std::path::PathBuf {
     );
     // A folder whose name is not an id.
     write(&dir, &format!("drafts/2024/bad{NASTY}id/draft.md"), "x\n");
-    write(&dir, &format!("drafts/2024/bad{NASTY}id/meta.toml"), meta_plain());
+    write(
+        &dir,
+        &format!("drafts/2024/bad{NASTY}id/meta.toml"),
+        meta_plain(),
+    );
     git_as(&dir, &["add", "-A"]);
     git_as(&dir, &["commit", "-q", "-m", "Thư mục lạ"]);
     dir
@@ -204,11 +222,17 @@ fn no_command_prints_a_control_character_from_the_repository() {
         &["audit", "--csv", "--no-record"],
         &["audit", "--json", "--no-record"],
         &["trust", "list"],
+        &["trust", "list", "--json"],
+        &["trust", "allowed-signers"],
         &["show", &format!("x{NASTY}")],
     ];
     for args in commands {
         let out = duyet(&dir, args);
-        assert!(!stderr(&out).contains("panicked"), "{args:?}: {}", stderr(&out));
+        assert!(
+            !stderr(&out).contains("panicked"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
         for (what, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
             if let Some(bad) = first_unsafe(bytes) {
                 panic!(
@@ -222,7 +246,10 @@ fn no_command_prints_a_control_character_from_the_repository() {
     let list = stdout(&duyet(&dir, &["list"]));
     assert!(list.contains("Tăng cường\\x1b[2J"), "{list}");
     assert!(list.contains("\\u{202e}"), "{list}");
-    assert!(list.contains("invalid") && list.contains("drafts/2024/bad\\x1b"), "{list}");
+    assert!(
+        list.contains("invalid") && list.contains("drafts/2024/bad\\x1b"),
+        "{list}"
+    );
     let show = stdout(&duyet(&dir, &["show", "x"]));
     assert!(show.contains("Chèn \\x1b[2J\\x1b]0;pwned\\x07\\u{9b}31m\\u{85}\\x7f\\u{202e}\\u{2066}\\u{202a}\\r giữa"), "{show}");
     let log = stdout(&duyet(&dir, &["log", "x"]));
@@ -248,7 +275,13 @@ fn json_output_escapes_them_and_keeps_the_text() {
     );
     let audit = stdout(&duyet(&dir, &["audit", "--json", "--no-record"]));
     let a: serde_json::Value = serde_json::from_str(&audit).expect("valid JSON");
-    assert!(a["findings"].as_array().is_some_and(|f| !f.is_empty()), "{audit}");
+    assert!(
+        a["findings"].as_array().is_some_and(|f| !f.is_empty()),
+        "{audit}"
+    );
+    let trust = stdout(&duyet(&dir, &["trust", "list"]));
+    let list: duyet::model::trust::TrustList = toml::from_str(&trust).expect("valid TOML");
+    assert_eq!(list.members[0].name, format!("Trần{NASTY}Thu Hà"));
     let log = stdout(&duyet(&dir, &["log", "x", "--json"]));
     let l: serde_json::Value = serde_json::from_str(&log).expect("valid JSON");
     assert_eq!(
@@ -256,7 +289,6 @@ fn json_output_escapes_them_and_keeps_the_text() {
         Some(format!("Lương{NASTY}Vũ").as_str())
     );
 }
-
 
 #[test]
 fn the_tui_shows_the_text_without_them() {
@@ -290,7 +322,11 @@ fn the_tui_shows_the_text_without_them() {
     };
     settle(&mut app);
     let mut screens = Vec::new();
-    for key in [Some(KeyCode::Char('f')), Some(KeyCode::Enter), Some(KeyCode::Char('A'))] {
+    for key in [
+        Some(KeyCode::Char('f')),
+        Some(KeyCode::Enter),
+        Some(KeyCode::Char('A')),
+    ] {
         if let Some(k) = key {
             app.update(Action::Key(KeyEvent::new(k, KeyModifiers::NONE)));
             settle(&mut app);
@@ -311,7 +347,15 @@ fn the_tui_shows_the_text_without_them() {
         screens.push(term.backend().to_string());
     }
     // What is left of the title, the comment and the author is shown.
-    assert!(screens[0].contains("Tăng cường[2J]0;pwned31mtuyên"), "{}", screens[0]);
-    assert!(screens[1].contains("Lương[2J]0;pwned31mVũ"), "{}", screens[1]);
+    assert!(
+        screens[0].contains("Tăng cường[2J]0;pwned31mtuyên"),
+        "{}",
+        screens[0]
+    );
+    assert!(
+        screens[1].contains("Lương[2J]0;pwned31mVũ"),
+        "{}",
+        screens[1]
+    );
     assert!(screens[2].contains("2024[2J]0;pwned31m "), "{}", screens[2]);
 }

@@ -48,12 +48,25 @@ impl Office {
         }
         git(&dir, &["config", "gpg.format", "ssh"]);
         let key = keys.join("ha");
-        git(&dir, &["config", "user.signingKey", key.to_str().expect("utf-8")]);
+        git(
+            &dir,
+            &["config", "user.signingKey", key.to_str().expect("utf-8")],
+        );
         let o = Office { _t: t, dir, keys };
         let ha = o.pubfile("ha");
         o.ok(&[
-            "trust", "add", "--name", "Trần Thu Hà", "--email", "ha@example.vn", "--role",
-            "approver", "--role", "admin", "--ssh", &ha,
+            "trust",
+            "add",
+            "--name",
+            "Trần Thu Hà",
+            "--email",
+            "ha@example.vn",
+            "--role",
+            "approver",
+            "--role",
+            "admin",
+            "--ssh",
+            &ha,
         ]);
         o
     }
@@ -65,7 +78,10 @@ impl Office {
     /// "type base64" of `who`'s key, without its comment.
     fn pubkey(&self, who: &str) -> String {
         let text = std::fs::read_to_string(self.pubfile(who)).expect("read");
-        text.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
+        text.split_whitespace()
+            .take(2)
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     fn ok(&self, args: &[&str]) -> String {
@@ -112,7 +128,14 @@ fn add_refuses_a_key_listed_for_anyone_however_it_is_written() {
     let again = format!("{} someone-else@laptop", o.pubkey("ha"));
     let err = o.refused(
         &[
-            "trust", "add", "--name", "Minh", "--email", "minh@example.vn", "--ssh", &again,
+            "trust",
+            "add",
+            "--name",
+            "Minh",
+            "--email",
+            "minh@example.vn",
+            "--ssh",
+            &again,
         ],
         "already in the trust list, for Trần Thu Hà <ha@example.vn>",
     );
@@ -120,17 +143,38 @@ fn add_refuses_a_key_listed_for_anyone_however_it_is_written() {
     // The same member again, with her own key: also refused.
     let ha = o.pubfile("ha");
     o.refused(
-        &["trust", "add", "--name", "Hà", "--email", "ha@example.vn", "--ssh", &ha],
+        &[
+            "trust",
+            "add",
+            "--name",
+            "Hà",
+            "--email",
+            "ha@example.vn",
+            "--ssh",
+            &ha,
+        ],
         "already in the trust list",
     );
     // Fingerprints compare without case and separators, across members.
     o.ok(&[
-        "trust", "add", "--name", "Lan", "--email", "lan@example.vn", "--openpgp",
+        "trust",
+        "add",
+        "--name",
+        "Lan",
+        "--email",
+        "lan@example.vn",
+        "--openpgp",
         "ABCD EF01 2345 6789 ABCD  EF01 2345 6789 ABCD EF01",
     ]);
     o.refused(
         &[
-            "trust", "add", "--name", "M", "--email", "m@example.vn", "--openpgp",
+            "trust",
+            "add",
+            "--name",
+            "M",
+            "--email",
+            "m@example.vn",
+            "--openpgp",
             "abcdef0123456789abcdef0123456789abcdef01",
         ],
         "for Lan <lan@example.vn>",
@@ -138,22 +182,47 @@ fn add_refuses_a_key_listed_for_anyone_however_it_is_written() {
     // A new key is taken, in a commit signed by the admin that stock git verifies.
     let minh = o.pubfile("minh");
     o.ok(&[
-        "trust", "add", "--name", "Minh", "--email", "minh@example.vn", "--role", "approver",
-        "--ssh", &minh,
+        "trust",
+        "add",
+        "--name",
+        "Minh",
+        "--email",
+        "minh@example.vn",
+        "--role",
+        "approver",
+        "--ssh",
+        &minh,
     ]);
     assert!(o.trust_at_head().contains(&o.pubkey("minh")));
     let allowed = o.dir.join("../allowed");
-    o.ok(&["trust", "allowed-signers", "--output", allowed.to_str().expect("utf-8")]);
+    o.ok(&[
+        "trust",
+        "allowed-signers",
+        "--output",
+        allowed.to_str().expect("utf-8"),
+    ]);
     assert!(verifies(&o.dir, &allowed));
     // Vietnamese too.
     let vi = Command::new(BIN)
         .current_dir(&o.dir)
-        .args(["--lang", "vi", "trust", "add", "--name", "X", "--email", "x@example.vn"])
+        .args([
+            "--lang",
+            "vi",
+            "trust",
+            "add",
+            "--name",
+            "X",
+            "--email",
+            "x@example.vn",
+        ])
         .args(["--ssh", &minh])
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .output()
         .expect("duyet runs");
-    assert_fails(&vi, "đã có trong danh sách tin cậy, của Minh <minh@example.vn>");
+    assert_fails(
+        &vi,
+        "đã có trong danh sách tin cậy, của Minh <minh@example.vn>",
+    );
 }
 
 #[test]
@@ -210,7 +279,13 @@ fn remove_takes_exactly_one_member_and_never_the_last_admin() {
     assert_eq!(changed.trim(), ".duyet/trust.toml");
     // Now the e-mail alone is enough; a key file selects too.
     o.refused(
-        &["trust", "remove", "minh@example.vn", "--key", &o.pubfile("phone")],
+        &[
+            "trust",
+            "remove",
+            "minh@example.vn",
+            "--key",
+            &o.pubfile("phone"),
+        ],
         "no member of the trust list matches",
     );
     o.ok(&["trust", "remove", "--key", &o.pubfile("minh")]);
@@ -218,8 +293,16 @@ fn remove_takes_exactly_one_member_and_never_the_last_admin() {
     // With a second admin, the first can go.
     let minh = o.pubfile("minh");
     o.ok(&[
-        "trust", "add", "--name", "Minh", "--email", "minh@example.vn", "--role", "admin",
-        "--ssh", &minh,
+        "trust",
+        "add",
+        "--name",
+        "Minh",
+        "--email",
+        "minh@example.vn",
+        "--role",
+        "admin",
+        "--ssh",
+        &minh,
     ]);
     o.ok(&["trust", "remove", "ha@example.vn"]);
     assert!(!o.trust_at_head().contains("ha@example.vn"));
@@ -240,7 +323,10 @@ fn a_text_nobody_can_read_cannot_be_decided() {
         git(&o.dir, &["commit", "-qam", "Bản lạ"]);
         for args in [&["approve", "x"][..], &["return", "x", "-m", "Sửa."]] {
             let err = o.refused(args, "cannot be approved or returned");
-            assert!(err.contains(what) && err.contains("drafts/2024/x/draft.md"), "{err}");
+            assert!(
+                err.contains(what) && err.contains("drafts/2024/x/draft.md"),
+                "{err}"
+            );
         }
     }
     let vi = Command::new(BIN)

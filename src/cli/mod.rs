@@ -728,8 +728,9 @@ fn trust(cli: &Cli, action: &TrustAction) -> Result<i32, Failure> {
             if *as_json {
                 json(&list)
             } else {
+                // \uXXXX is an escape TOML reads too: the output stays TOML.
                 let text = toml::to_string(&list).map_err(|e| Failure(e.to_string()))?;
-                out(&visible(&text))
+                out(&json_escape(text))
             }
         }
         TrustAction::AllowedSigners { output } => {
@@ -740,7 +741,7 @@ fn trust(cli: &Cli, action: &TrustAction) -> Result<i32, Failure> {
                         .map_err(|e| Failure(format!("{}: {e}", p.display())))?;
                     Ok(0)
                 }
-                None => out(&text),
+                None => out(&visible(&text)),
             }
         }
         TrustAction::Add {
@@ -893,7 +894,8 @@ fn edit(cli: &Cli, id: &str, message: Option<&str>, yes: bool) -> Result<i32, Fa
     let d = repo.draft(id)?;
     let text = repo.read_text(&d.draft_blob, &format!("{}/draft.md", d.path))?;
     let dir = tempfile::tempdir().map_err(|e| Failure(e.to_string()))?;
-    let name = crate::model::id::edit_file_name(&d.id).ok_or_else(|| Error::InvalidId(d.id.clone()))?;
+    let name =
+        crate::model::id::edit_file_name(&d.id).ok_or_else(|| Error::InvalidId(d.id.clone()))?;
     let file = dir.path().join(name);
     std::fs::write(&file, &text).map_err(|e| Failure(e.to_string()))?;
     if d.status == Status::Approved {

@@ -23,9 +23,8 @@ pub fn is_unsafe(c: char) -> bool {
 /// Whether `s` holds nothing [`visible`] would change (a bare CR counts).
 pub fn is_clean(s: &str) -> bool {
     let b = s.as_bytes();
-    s.char_indices().all(|(i, c)| {
-        !is_unsafe(c) || (c == '\r' && b.get(i + 1) == Some(&b'\n'))
-    })
+    s.char_indices()
+        .all(|(i, c)| !is_unsafe(c) || (c == '\r' && b.get(i + 1) == Some(&b'\n')))
 }
 
 /// `c` written as an escape: `\x1b` for C0 and DEL, `\r` for CR, `\n` and
@@ -95,7 +94,8 @@ pub fn for_screen(s: &str) -> Cow<'_, str> {
 /// `\uXXXX` escape. serde_json escapes C0 itself but leaves DEL, C1 and the
 /// bidirectional marks as they are; all of them lie in the Basic
 /// Multilingual Plane and can only occur inside JSON strings, so the result
-/// is valid JSON with the same value.
+/// is valid JSON with the same value. The same holds for TOML written with
+/// basic (double-quoted) strings, whose `\uXXXX` escape is the same.
 pub fn json_escape(json: String) -> String {
     if !json.chars().any(is_unsafe) {
         return json;

@@ -107,7 +107,9 @@ pub fn with_member(list: &TrustList, member: Member) -> Result<TrustList> {
         }
         None => {
             let mut member = member;
-            member.ssh.dedup_by(|a, b| ssh_key_core(a) == ssh_key_core(b));
+            member
+                .ssh
+                .dedup_by(|a, b| ssh_key_core(a) == ssh_key_core(b));
             list.members.push(member);
         }
     }
@@ -200,7 +202,8 @@ pub fn without_member(list: &TrustList, sel: &Selection) -> Result<(TrustList, M
 mod tests {
     use super::*;
 
-    const KEY_A: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOv0Y5m1cJ9c0mYy0Z3m0kq1bqGQmJq4qkTQp0vJ8x3b";
+    const KEY_A: &str =
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOv0Y5m1cJ9c0mYy0Z3m0kq1bqGQmJq4qkTQp0vJ8x3b";
 
     fn member(name: &str, email: &str, roles: &[Role], ssh: &[&str], pgp: &[&str]) -> Member {
         Member {
@@ -229,8 +232,17 @@ mod tests {
             with_member(&list, again),
             Err(Error::KeyListed { .. })
         ));
-        let pgp = member("M", "m@x", &[], &[], &["abcdef0123456789abcdef0123456789abcdef01"]);
-        assert!(matches!(with_member(&list, pgp), Err(Error::KeyListed { .. })));
+        let pgp = member(
+            "M",
+            "m@x",
+            &[],
+            &[],
+            &["abcdef0123456789abcdef0123456789abcdef01"],
+        );
+        assert!(matches!(
+            with_member(&list, pgp),
+            Err(Error::KeyListed { .. })
+        ));
     }
 
     #[test]
@@ -239,7 +251,13 @@ mod tests {
             members: vec![
                 member("Hà", "ha@x", &[Role::Admin], &[KEY_A], &[]),
                 member("Minh", "m@x", &[Role::Approver], &[], &["1111222233334444"]),
-                member("Minh 2", "m@x", &[Role::Approver], &[], &["5555666677778888"]),
+                member(
+                    "Minh 2",
+                    "m@x",
+                    &[Role::Approver],
+                    &[],
+                    &["5555666677778888"],
+                ),
             ],
         };
         let by_email = |e: &str| Selection {

@@ -566,7 +566,11 @@ fn draw_preview(f: &mut Frame<'_>, app: &App, area: Rect, theme: &Theme) {
                 Span::styled(stale, theme.status(d.status)),
             ]));
             if !r.comment.is_empty() {
-                lines.push(Line::raw(format!("{}: {}", l.t(Msg::Comment), sc(&r.comment))));
+                lines.push(Line::raw(format!(
+                    "{}: {}",
+                    l.t(Msg::Comment),
+                    sc(&r.comment)
+                )));
             }
             for n in &r.notes {
                 lines.push(Line::raw(format!("  ✎ [{}] {}", n.line, sc(&n.text))));
