@@ -93,9 +93,6 @@ pub enum Error {
         "{0} is the last admin of the trust list: add another admin first (duyet trust add --role admin ...), or no one could change the list again"
     )]
     LastAdmin(String),
-    /// A trust list edit given wrong input.
-    #[error("{0}")]
-    TrustInput(String),
     /// A revision number past the last one.
     #[error("draft '{id}' has {count} revision(s): there is no revision {asked}")]
     RevisionOutOfRange {

@@ -1152,7 +1152,7 @@ fn draw_dialog(f: &mut Frame<'_>, app: &App, d: &DecideDialog, area: Rect, theme
     }
     if let Some(e) = &d.error {
         lines.push(Line::styled(
-            e.clone(),
+            sc(e).into_owned(),
             theme.status(Status::Returned).add_modifier(Modifier::BOLD),
         ));
     }
