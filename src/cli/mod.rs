@@ -225,6 +225,7 @@ pub enum TrustAction {
     /// Refused when the choice matches several members, or the last admin.
     Remove {
         /// The member's e-mail.
+        #[arg(required_unless_present = "key")]
         email: Option<String>,
         /// One of the member's keys: an SSH public key (or a file holding
         /// one), or an OpenPGP / x509 fingerprint.
