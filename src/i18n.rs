@@ -189,6 +189,62 @@ impl Lang {
     }
 }
 
+impl Lang {
+    /// An error's message in this language (the English text where no
+    /// Vietnamese one is written yet).
+    pub fn error(self, e: &crate::repo::Error) -> String {
+        use crate::repo::Error as E;
+        if self == Lang::En {
+            return e.to_string();
+        }
+        match e {
+            E::InvalidId(id) => format!(
+                "'{id}' không phải là mã dự thảo hợp lệ: chỉ dùng chữ thường a-z, chữ số và '-', bắt đầu bằng chữ hoặc số, tối đa 64 ký tự"
+            ),
+            E::InvalidFolder(p) => format!(
+                "{p}: không phải thư mục dự thảo (tên không phải năm hay mã dự thảo hợp lệ); duyet bỏ qua thư mục này — đổi tên bằng git mv"
+            ),
+            E::DraftExists(id) => {
+                format!("đã có dự thảo mã '{id}'; hãy chọn --id khác")
+            }
+            E::MissingTitle => "dự thảo mới cần có trích yếu (--title \"…\")".to_string(),
+            E::MissingMessage => "lần sửa cần có nội dung sửa đổi (-m)".to_string(),
+            E::UnreadableDraft {
+                id,
+                path,
+                blob,
+                what,
+            } => {
+                let what = if what.starts_with("binary") {
+                    "dữ liệu nhị phân"
+                } else {
+                    "không phải UTF-8 hợp lệ"
+                };
+                format!(
+                    "không thể duyệt hay trả lại dự thảo '{id}': văn bản {path} (blob {blob:.10}) là {what}, nên chưa ai đọc được; hãy lưu thành văn bản UTF-8 và nộp lần sửa mới"
+                )
+            }
+            E::KeyListed { key, member } => format!(
+                "khóa {key} đã có trong danh sách tin cậy, của {member}: mỗi khóa thuộc một người; muốn chuyển thì `duyet trust remove` trước"
+            ),
+            E::NoSuchMember(sel) => {
+                format!("không có ai trong danh sách tin cậy khớp với {sel}")
+            }
+            E::AmbiguousMember {
+                selection,
+                count,
+                members,
+            } => format!(
+                "{selection} khớp với {count} người trong danh sách tin cậy: {members}; chọn một người bằng cách thêm --key của người đó vào lệnh"
+            ),
+            E::LastAdmin(who) => format!(
+                "{who} là quản trị (admin) cuối cùng của danh sách tin cậy: hãy thêm quản trị khác trước (duyet trust add --role admin ...), nếu không sẽ không ai sửa được danh sách nữa"
+            ),
+            other => other.vietnamese().unwrap_or_else(|| other.to_string()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

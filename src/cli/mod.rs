@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::i18n::{Lang, Msg};
+use crate::model::safe::{json_escape, visible, visible_line};
 use crate::model::{Count, Decision, Note, Status};
 use crate::ops::{self, DecisionRequest};
 use crate::repo::{DraftRepo, Error, Watch};
@@ -221,10 +222,16 @@ pub enum TrustAction {
         #[arg(long = "x509", value_name = "FPR")]
         x509: Vec<String>,
     },
-    /// Remove a member by e-mail, in a signed commit.
+    /// Remove one member, chosen by e-mail and/or key, in a signed commit.
+    /// Refused when the choice matches several members, or the last admin.
     Remove {
         /// The member's e-mail.
-        email: String,
+        #[arg(required_unless_present = "key")]
+        email: Option<String>,
+        /// One of the member's keys: an SSH public key (or a file holding
+        /// one), or an OpenPGP / x509 fingerprint.
+        #[arg(long, value_name = "KEY|FILE|FPR")]
+        key: Option<String>,
     },
     /// Pin the introduction: the commit the trail is trusted from and the
     /// fingerprint of the key that signed it (handed out by the office).
@@ -248,24 +255,13 @@ pub struct Failure(pub String);
 
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
-        match (lang_now(), e.vietnamese()) {
-            (Lang::Vi, Some(vi)) => Failure(vi),
-            _ => Failure(e.to_string()),
-        }
+        Failure(ui_lang().error(&e))
     }
-}
-
-/// The language of messages, set once at the start of [`run`] (errors
-/// converted with `?` have no other way to learn it).
-static LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
-
-fn lang_now() -> Lang {
-    LANG.get().copied().unwrap_or_else(Lang::from_env)
 }
 
 /// One (Vietnamese, English) line on stderr, in the language in use.
 fn note((vi, en): (String, String)) {
-    match lang_now() {
+    match ui_lang() {
         Lang::Vi => eprintln!("duyet: {vi}"),
         Lang::En => eprintln!("duyet: {en}"),
     }
@@ -277,6 +273,13 @@ fn print_finished(f: &crate::repo::Finished) {
     if let Some(w) = &f.warning {
         note(w.texts());
     }
+}
+
+/// The interface language of this run, for messages made far from `run`.
+static LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
+
+fn ui_lang() -> Lang {
+    LANG.get().copied().unwrap_or_else(Lang::from_env)
 }
 
 /// Parses the command line and runs; returns the process exit code.
@@ -294,10 +297,12 @@ pub fn main() -> i32 {
         eprintln!("duyet: --lang {l}: use vi or en");
         return 2;
     }
+    let _ = LANG.set(flag.unwrap_or_else(Lang::from_env));
     match run(&cli, flag) {
         Ok(code) => code,
         Err(Failure(msg)) => {
-            eprintln!("duyet: {msg}");
+            // Messages quote ids, paths and names from the repository.
+            eprintln!("duyet: {}", visible_line(&msg));
             2
         }
     }
@@ -396,14 +401,15 @@ fn out(text: &str) -> Result<i32, Failure> {
     Ok(0)
 }
 
+/// Prints `v` as JSON with DEL, C1 and the bidirectional marks escaped
+/// too (serde_json escapes only C0), so no string can drive the terminal.
 fn json<T: serde::Serialize>(v: &T) -> Result<i32, Failure> {
     let text = serde_json::to_string_pretty(v).map_err(|e| Failure(e.to_string()))?;
-    out(&(text + "\n"))
+    out(&(json_escape(text) + "\n"))
 }
 
 fn run(cli: &Cli, flag: Option<Lang>) -> Result<i32, Failure> {
     let lang = flag.unwrap_or_else(Lang::from_env);
-    let _ = LANG.set(lang);
     let color = color_enabled();
     match &cli.command {
         None | Some(Command::Tui) => {
@@ -444,11 +450,21 @@ fn run(cli: &Cli, flag: Option<Lang>) -> Result<i32, Failure> {
                 json(&rows)?;
             } else {
                 out(&output::list(&drafts, lang, color))?;
+                out(&output::invalid_folders(&listing.invalid, lang, color))?;
             }
-            for p in &listing.problems {
-                eprintln!("duyet: {p}");
+            // Folders that are not drafts are rows of the table; JSON keeps
+            // its shape, so there they are reported on stderr.
+            let shown = if *as_json { 0 } else { listing.invalid.len() };
+            let folders = listing.invalid[shown..].iter().cloned();
+            let problems: Vec<Error> = folders
+                .map(Error::InvalidFolder)
+                .chain(listing.problems)
+                .collect();
+            for p in &problems {
+                eprintln!("duyet: {}", visible_line(&lang.error(p)));
             }
-            Ok(if listing.problems.is_empty() { 0 } else { 2 })
+            let bad = problems.len() + shown;
+            Ok(if bad == 0 { 0 } else { 2 })
         }
         Some(Command::Show { id, rev }) => {
             let repo = open_indexed(cli)?;
@@ -457,7 +473,7 @@ fn run(cli: &Cli, flag: Option<Lang>) -> Result<i32, Failure> {
                 Some(spec) => repo.resolve_revision(&history, spec)?,
                 None => history.revisions.len(),
             };
-            out(&repo.revision_text(&history, n)?)
+            out(&output::text(&repo.revision_text(&history, n)?))
         }
         Some(Command::Log { id, json: as_json }) => {
             let repo = open_indexed(cli)?;
@@ -568,7 +584,7 @@ fn run(cli: &Cli, flag: Option<Lang>) -> Result<i32, Failure> {
             if *as_json {
                 json(&report)?;
             } else if *csv {
-                out(&crate::audit::to_csv(&report))?;
+                out(&visible(&crate::audit::to_csv(&report)))?;
             } else {
                 out(&output::audit(&report, lang, color))?;
             }
@@ -587,7 +603,7 @@ fn run(cli: &Cli, flag: Option<Lang>) -> Result<i32, Failure> {
                 .ok_or_else(|| Failure(format!("unknown kind '{kind}': use cong-van, quyet-dinh, ke-hoach, thong-bao, to-trinh or bao-cao")))?;
             let repo = open(cli)?;
             let d = ops::revise::new_draft(&repo, kind, title, unit, id.as_deref())?;
-            println!("{}\t{}", d.id, d.path);
+            println!("{}\t{}", visible_line(&d.id), visible_line(&d.path));
             if let Some(w) = &d.warning {
                 note(w.texts());
             }
@@ -610,7 +626,7 @@ fn run(cli: &Cli, flag: Option<Lang>) -> Result<i32, Failure> {
         Some(Command::Sync) => {
             let repo = open(cli)?;
             let outcome = ops::sync::sync(&repo)?;
-            println!("{outcome}");
+            println!("{}", visible(&outcome.to_string()));
             Ok(0)
         }
         Some(Command::Demo { dir, no_open }) => {
@@ -748,7 +764,9 @@ fn trust(cli: &Cli, action: &TrustAction) -> Result<i32, Failure> {
             if *as_json {
                 json(&list)
             } else {
-                out(&toml::to_string(&list).map_err(|e| Failure(e.to_string()))?)
+                // \uXXXX is an escape TOML reads too: the output stays TOML.
+                let text = toml::to_string(&list).map_err(|e| Failure(e.to_string()))?;
+                out(&json_escape(text))
             }
         }
         TrustAction::Pin { commit, key } => {
@@ -795,7 +813,7 @@ fn trust(cli: &Cli, action: &TrustAction) -> Result<i32, Failure> {
                         .map_err(|e| Failure(format!("{}: {e}", p.display())))?;
                     Ok(0)
                 }
-                None => out(&text),
+                None => out(&visible(&text)),
             }
         }
         TrustAction::Add {
@@ -820,16 +838,7 @@ fn trust(cli: &Cli, action: &TrustAction) -> Result<i32, Failure> {
                 .collect::<Result<Vec<_>, _>>()?;
             let ssh = ssh
                 .iter()
-                .map(|k| {
-                    let text = if std::path::Path::new(k).is_file() {
-                        std::fs::read_to_string(k).map_err(|e| Failure(format!("{k}: {e}")))?
-                    } else {
-                        k.clone()
-                    };
-                    ssh_key::PublicKey::from_openssh(text.trim())
-                        .map_err(|e| Failure(format!("'{k}' is not an SSH public key: {e}")))?;
-                    Ok(text.trim().to_string())
-                })
+                .map(|k| ssh_public_key(k))
                 .collect::<Result<Vec<_>, Failure>>()?;
             let member = Member {
                 name: name.clone(),
@@ -839,7 +848,7 @@ fn trust(cli: &Cli, action: &TrustAction) -> Result<i32, Failure> {
                 openpgp: openpgp.clone(),
                 x509: x509.clone(),
             };
-            let new = ops::trust::with_member(&list, member);
+            let new = ops::trust::with_member(&list, member)?;
             let (signer, pass) = signer_for(&repo)?;
             let done = ops::trust::write_trust(
                 &repo,
@@ -851,19 +860,21 @@ fn trust(cli: &Cli, action: &TrustAction) -> Result<i32, Failure> {
             print_finished(&done);
             Ok(0)
         }
-        TrustAction::Remove { email } => {
-            let mut new = list.clone();
-            new.members.retain(|m| m.email != *email);
-            if new.members.len() == list.members.len() {
-                return Err(Failure(format!(
-                    "no member with e-mail {email} in the trust list"
-                )));
-            }
+        TrustAction::Remove { email, key } => {
+            let key = match key {
+                Some(k) if std::path::Path::new(k).is_file() => Some(ssh_public_key(k)?),
+                other => other.clone(),
+            };
+            let sel = ops::trust::Selection {
+                email: email.clone(),
+                key,
+            };
+            let (new, gone) = ops::trust::without_member(&list, &sel)?;
             let (signer, pass) = signer_for(&repo)?;
             let done = ops::trust::write_trust(
                 &repo,
                 &new,
-                &format!("Danh sách tin cậy: bỏ {email}"),
+                &format!("Danh sách tin cậy: bỏ {} <{}>", gone.name, gone.email),
                 &signer,
                 pass.as_deref(),
             )?;
@@ -871,6 +882,23 @@ fn trust(cli: &Cli, action: &TrustAction) -> Result<i32, Failure> {
             Ok(0)
         }
     }
+}
+
+/// An SSH public key given on the command line, or read from the file it
+/// names; checked, without its surrounding blanks.
+fn ssh_public_key(k: &str) -> Result<String, Failure> {
+    let text = if std::path::Path::new(k).is_file() {
+        std::fs::read_to_string(k).map_err(|e| Failure(format!("{k}: {e}")))?
+    } else {
+        k.to_string()
+    };
+    ssh_key::PublicKey::from_openssh(text.trim()).map_err(|e| {
+        Failure(match ui_lang() {
+            Lang::Vi => format!("'{k}' không phải khóa công khai SSH: {e}"),
+            Lang::En => format!("'{k}' is not an SSH public key: {e}"),
+        })
+    })?;
+    Ok(text.trim().to_string())
 }
 
 /// Warns when a revision makes an approval stale and asks (or needs --yes),
@@ -938,7 +966,9 @@ fn edit(cli: &Cli, id: &str, message: Option<&str>, yes: bool) -> Result<i32, Fa
     let d = repo.draft(id)?;
     let text = repo.read_text(&d.draft_blob, &format!("{}/draft.md", d.path))?;
     let dir = tempfile::tempdir().map_err(|e| Failure(e.to_string()))?;
-    let file = dir.path().join(format!("{id}.md"));
+    let name =
+        crate::model::id::edit_file_name(&d.id).ok_or_else(|| Error::InvalidId(d.id.clone()))?;
+    let file = dir.path().join(name);
     std::fs::write(&file, &text).map_err(|e| Failure(e.to_string()))?;
     if d.status == Status::Approved {
         eprintln!("duyet: {id} is approved; any change makes the approval stale.");

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::diff::{DraftDiff, LineKind, Notice};
 use crate::i18n::{Lang, Msg, format_time};
+use crate::model::safe::{visible, visible_line as v};
 use crate::model::text::{display_width, pad};
 use crate::model::{DraftSummary, History, Review, Status};
 
@@ -100,7 +101,12 @@ pub fn list(drafts: &[&DraftSummary], lang: Lang, color: bool) -> String {
         .map(|d| display_width(&shown(d).0) + 2)
         .max()
         .unwrap_or(10);
-    let id_w = drafts.iter().map(|d| d.id.len()).max().unwrap_or(4).max(4);
+    let id_w = drafts
+        .iter()
+        .map(|d| display_width(&v(&d.id)))
+        .max()
+        .unwrap_or(4)
+        .max(4);
     let mut s = String::new();
     for d in drafts {
         let (text, code) = shown(d);
@@ -108,12 +114,29 @@ pub fn list(drafts: &[&DraftSummary], lang: Lang, color: bool) -> String {
         s.push_str(&paint(color, code, &status));
         s.push_str(&format!(
             "  {}  {}  {}\n",
-            pad(&d.id, id_w),
+            pad(&v(&d.id), id_w),
             pad(lang.kind(d.meta.kind), 15),
-            d.meta.title
+            v(&d.meta.title)
         ));
     }
     s
+}
+
+/// Folders under drafts/ that are not drafts (their name is not a year or
+/// an id), one row each, their path made visible.
+pub fn invalid_folders(paths: &[String], lang: Lang, color: bool) -> String {
+    let word = match lang {
+        Lang::Vi => "✗ không hợp lệ",
+        Lang::En => "✗ invalid",
+    };
+    let why = match lang {
+        Lang::Vi => "tên thư mục không phải mã dự thảo hợp lệ",
+        Lang::En => "the folder's name is not a valid draft id",
+    };
+    paths
+        .iter()
+        .map(|p| format!("{}  {}  ({why})\n", paint(color, "31;1", word), v(p)))
+        .collect()
 }
 
 /// A draft's history, newest last.
@@ -124,10 +147,10 @@ pub fn log(h: &History, lang: Lang, color: bool) -> String {
         s.push_str(&format!(
             "  {}  {}  {}  {:.10}\n    {}\n",
             format_time(r.time),
-            r.author,
-            paint(color, "2", &r.commit[..r.commit.len().min(10)]),
-            r.blob,
-            r.summary
+            v(&r.author),
+            paint(color, "2", &v(short(&r.commit))),
+            v(&r.blob),
+            v(&r.summary)
         ));
         for d in h.decisions_on(r.number) {
             push_decision(&mut s, d, lang, color);
@@ -148,19 +171,19 @@ fn push_decision(s: &mut String, d: &crate::model::DecisionRecord, lang: Lang, c
     let on = d
         .revision_number
         .map(|n| format!("#{n}"))
-        .unwrap_or_else(|| format!("{:.10}", d.review.revision));
+        .unwrap_or_else(|| format!("{:.10}", v(&d.review.revision)));
     s.push_str(&format!(
         "    {} {on} — {} ({})  {}\n",
         paint(color, code, word),
-        d.review.reviewer,
-        d.review.time,
-        paint(color, "2", &d.commit[..d.commit.len().min(10)])
+        v(&d.review.reviewer),
+        v(&d.review.time),
+        paint(color, "2", &v(short(&d.commit)))
     ));
     for line in d.review.comment.lines() {
-        s.push_str(&format!("      {line}\n"));
+        s.push_str(&format!("      {}\n", v(line)));
     }
     for n in &d.review.notes {
-        s.push_str(&format!("      [{}] {}\n", n.line, n.text));
+        s.push_str(&format!("      [{}] {}\n", n.line, v(&n.text)));
     }
 }
 
@@ -202,15 +225,16 @@ pub fn diff(d: &DraftDiff, old: Option<usize>, new: usize, lang: Lang, color: bo
             };
             let mut body = String::new();
             for seg in &l.segments {
+                let text = v(&seg.text);
                 if seg.changed && color {
-                    body.push_str(&format!("\x1b[{emph}m{}\x1b[0m", seg.text));
+                    body.push_str(&format!("\x1b[{emph}m{text}\x1b[0m"));
                     if !base.is_empty() {
                         body.push_str(&format!("\x1b[{base}m"));
                     }
                 } else if seg.changed {
-                    body.push_str(&format!("[{}]", seg.text));
+                    body.push_str(&format!("[{text}]"));
                 } else {
-                    body.push_str(&seg.text);
+                    body.push_str(&text);
                 }
             }
             if color && !base.is_empty() {
@@ -241,11 +265,13 @@ pub fn findings(fs: &[crate::check::Finding], lang: Lang, color: bool) -> String
             Lang::En => (&f.message_en, &f.fix_en),
         };
         s.push_str(&format!(
-            "{}:{} {} [{}] {msg} — {fix}\n",
+            "{}:{} {} [{}] {} — {}\n",
             f.line,
             f.column,
             paint(color, code, word),
-            f.rule
+            f.rule,
+            v(msg),
+            v(fix)
         ));
     }
     s
@@ -280,9 +306,10 @@ pub fn audit(r: &crate::audit::Report, lang: Lang, color: bool) -> String {
         }
     };
     s.push_str(&format!(
-        "{intro}: {} ({from})\n{head}: {}\n",
-        short(&r.intro),
-        short(&r.head)
+        "{intro}: {} ({})\n{head}: {}\n",
+        v(short(&r.intro)),
+        v(&from),
+        v(short(&r.head))
     ));
     s.push_str(&match lang {
         Lang::Vi if r.from_cache > 0 => format!(
@@ -309,13 +336,13 @@ pub fn audit(r: &crate::audit::Report, lang: Lang, color: bool) -> String {
         };
         s.push_str(&format!(
             "{mark} {}  {:<9} {}  {:.10}  {} ({})  {}\n",
-            short(&e.commit),
-            e.decision,
-            e.draft,
-            e.revision,
-            e.signer.as_deref().unwrap_or("?"),
-            e.reviewer,
-            e.time
+            v(short(&e.commit)),
+            v(&e.decision),
+            v(&e.draft),
+            v(&e.revision),
+            v(e.signer.as_deref().unwrap_or("?")),
+            v(&e.reviewer),
+            v(&e.time)
         ));
     }
     s.push_str(&paint(
@@ -327,13 +354,23 @@ pub fn audit(r: &crate::audit::Report, lang: Lang, color: bool) -> String {
         s.push_str(&format!(
             "{} {}: {}\n",
             paint(color, "31;1", "✗"),
-            short(&f.commit),
-            f.message
+            v(short(&f.commit)),
+            v(&f.message)
         ));
     }
     s
 }
 
+/// The first ten characters of a commit id (any string, cut at a
+/// character boundary).
 fn short(id: &str) -> &str {
-    &id[..id.len().min(10)]
+    match id.char_indices().nth(10) {
+        Some((i, _)) => &id[..i],
+        None => id,
+    }
+}
+
+/// A draft's text for `duyet show`, made safe to print.
+pub fn text(s: &str) -> String {
+    visible(s).into_owned()
 }

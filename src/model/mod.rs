@@ -1,6 +1,8 @@
 //! Pure data of the drafts repository: drafts, revisions, decisions, status,
 //! the trust list, and Vietnamese text helpers. Imports nothing of ours.
 
+pub mod id;
+pub mod safe;
 pub mod text;
 pub mod trust;
 

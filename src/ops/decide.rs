@@ -71,9 +71,28 @@ fn rfc3339(seconds: i64, offset_minutes: i32) -> String {
     ts.display_with_offset(offset).to_string()
 }
 
+/// Refuses a draft whose text is binary or not UTF-8: the reviewer cannot
+/// have read it, so it cannot be approved or returned.
+fn readable(repo: &DraftRepo, draft: &DraftSummary) -> Result<()> {
+    let path = format!("{}/draft.md", draft.path);
+    let what = match repo.read_text(&draft.draft_blob, &path) {
+        Ok(_) => return Ok(()),
+        Err(Error::Binary { .. }) => "binary",
+        Err(Error::NotUtf8 { .. }) => "not valid UTF-8",
+        Err(e) => return Err(e),
+    };
+    Err(Error::UnreadableDraft {
+        id: draft.id.clone(),
+        path,
+        blob: draft.draft_blob.clone(),
+        what,
+    })
+}
+
 /// Checks the request and builds the decision commit without signing it.
 pub fn plan_decision(repo: &DraftRepo, req: &DecisionRequest) -> Result<DecisionPlan> {
     let draft = repo.draft(&req.id)?;
+    readable(repo, &draft)?;
     // A full blob id is checked against HEAD directly; a number or a prefix
     // needs the draft's history.
     let full_blob = |s: &str| s.len() == 40 && s.chars().all(|c| c.is_ascii_hexdigit());

@@ -2,6 +2,7 @@
 //! Revisions follow commit.gpgSign; they need not be signed.
 
 use super::templates::{self, TemplateInput};
+use crate::model::id::is_valid_id;
 use crate::model::{Kind, Status};
 use crate::repo::{DraftRepo, Edit, Error, Finished, Result, WorktreeWarning};
 use crate::sign::SignConfig;
@@ -55,19 +56,15 @@ pub fn new_draft(
     id: Option<&str>,
 ) -> Result<NewDraft> {
     if title.trim().is_empty() {
-        return Err(Error::Sign(
-            "a new draft needs a title (--title \"…\")".to_string(),
-        ));
+        return Err(Error::MissingTitle);
     }
     let now = jiff::ZonedDateTime::now();
     let year = now.year() as i32;
     let base = id
         .map(str::to_string)
         .unwrap_or_else(|| templates::slug(kind, title));
-    if base.is_empty() || base.contains('/') || base.starts_with('.') {
-        return Err(Error::Sign(format!(
-            "'{base}' cannot be a draft id: use letters, digits and '-'"
-        )));
+    if !is_valid_id(&base) {
+        return Err(Error::InvalidId(base));
     }
     let exists = |candidate: &str| match repo.draft(candidate) {
         Ok(_) => Ok(true),
@@ -77,15 +74,16 @@ pub fn new_draft(
     };
     let id = if id.is_some() {
         if exists(&base)? {
-            return Err(Error::Sign(format!(
-                "a draft with id '{base}' exists already; choose another --id"
-            )));
+            return Err(Error::DraftExists(base));
         }
         base
     } else {
         let mut candidate = base.clone();
         let mut n = 2;
-        while exists(&candidate)? {
+        while exists(&candidate)? || !is_valid_id(&candidate) {
+            if n > 10_000 {
+                return Err(Error::DraftExists(base));
+            }
             candidate = format!("{base}-{n}");
             n += 1;
         }
@@ -176,9 +174,7 @@ pub fn plan_revision(repo: &DraftRepo, id: &str, text: &str) -> Result<RevisionP
 pub fn revise_text(repo: &DraftRepo, id: &str, text: &str, message: &str) -> Result<Finished> {
     let d = repo.draft(id)?;
     if message.trim().is_empty() {
-        return Err(Error::Sign(
-            "a revision needs a message (-m) saying what changed".to_string(),
-        ));
+        return Err(Error::MissingMessage);
     }
     commit_revision(
         repo,

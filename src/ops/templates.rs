@@ -121,9 +121,33 @@ pub fn slug(kind: Kind, title: &str) -> String {
         .take(5)
         .map(str::to_string)
         .collect();
-    if words.is_empty() {
-        prefix.to_string()
-    } else {
-        format!("{prefix}-{}", words.join("-"))
+    let mut id = prefix.to_string();
+    for w in words {
+        // Room is left for a "-N" that makes the id unique (at most 64).
+        if id.len() + 1 + w.len() > crate::model::id::MAX_ID_LEN - 6 {
+            break;
+        }
+        id.push('-');
+        id.push_str(&w.to_ascii_lowercase());
+    }
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::id::is_valid_id;
+
+    #[test]
+    fn slugs_are_valid_ids() {
+        assert_eq!(
+            slug(Kind::CongVan, "V/v Tăng cường tuyên truyền"),
+            "cv-tang-cuong-tuyen-truyen"
+        );
+        let long = "Kếhoạchthựchiệnchươngtrìnhchuyểnđổisốquốcgiagiaiđoạnhaimươi Năm";
+        for t in [long, "ÆØÅ ß", "\u{202e}x\x1b", "Đ/../../ĐĐ"] {
+            let s = slug(Kind::KeHoach, t);
+            assert!(is_valid_id(&s), "{t} -> {s}");
+        }
     }
 }

@@ -50,6 +50,70 @@ pub enum Error {
     /// No draft has this id at HEAD.
     #[error("no draft with id '{0}' at HEAD: `duyet list --status all` shows the ids")]
     NoSuchDraft(String),
+    /// A name that is not a draft id (see `model::id`).
+    #[error(
+        "'{0}' is not a valid draft id: use lower-case letters a-z, digits and '-', starting with a letter or digit, at most 64 characters"
+    )]
+    InvalidId(String),
+    /// A folder under drafts/ whose name is not a year or a draft id: duyet
+    /// never uses it.
+    #[error(
+        "{0}: not a draft folder (its name is not a valid year or draft id); duyet ignores it — rename it with git mv"
+    )]
+    InvalidFolder(String),
+    /// A draft with this id exists already.
+    #[error("a draft with id '{0}' exists already; choose another --id")]
+    DraftExists(String),
+    /// A new draft without a title.
+    #[error("a new draft needs a title (--title \"…\")")]
+    MissingTitle,
+    /// A revision without a message.
+    #[error("a revision needs a message (-m) saying what changed")]
+    MissingMessage,
+    /// The draft's text is binary or not UTF-8: no one can have read it.
+    #[error(
+        "draft '{id}' cannot be approved or returned: its text {path} (blob {blob:.10}) is {what}, so no one can have read it; save it as UTF-8 text and submit a new revision"
+    )]
+    UnreadableDraft {
+        /// Draft id.
+        id: String,
+        /// Path of draft.md.
+        path: String,
+        /// Blob id.
+        blob: String,
+        /// "binary" or "not valid UTF-8".
+        what: &'static str,
+    },
+    /// A key given to `trust add` is listed already.
+    #[error(
+        "the key {key} is already in the trust list, for {member}: a key belongs to one member; use `duyet trust remove` first to move it"
+    )]
+    KeyListed {
+        /// The key as given (type and base64, or fingerprint).
+        key: String,
+        /// Name and e-mail of the member who has it.
+        member: String,
+    },
+    /// `trust remove` selected nobody.
+    #[error("no member of the trust list matches {0}")]
+    NoSuchMember(String),
+    /// `trust remove` selected several members.
+    #[error(
+        "{selection} matches {count} members of the trust list: {members}; choose one by adding its --key to the command"
+    )]
+    AmbiguousMember {
+        /// What was asked for.
+        selection: String,
+        /// How many match.
+        count: usize,
+        /// Who matches, with a key of each.
+        members: String,
+    },
+    /// Removing the last admin would leave no one able to change the list.
+    #[error(
+        "{0} is the last admin of the trust list: add another admin first (duyet trust add --role admin ...), or no one could change the list again"
+    )]
+    LastAdmin(String),
     /// A revision number past the last one.
     #[error("draft '{id}' has {count} revision(s): there is no revision {asked}")]
     RevisionOutOfRange {

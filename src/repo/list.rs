@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use git2::{ObjectType, Tree};
 
 use super::{DRAFTS_DIR, DraftRepo, Error, Result, blob_text, parse_toml};
+use crate::model::id::{is_valid_id, is_valid_year};
 use crate::model::{DraftSummary, Meta, Review, Status};
 
 /// The drafts at a commit, and the drafts that could not be read.
@@ -17,6 +18,10 @@ pub struct Listing {
     pub drafts: Vec<DraftSummary>,
     /// One error per draft folder that could not be read.
     pub problems: Vec<Error>,
+    /// Folders under `drafts/` whose name is not a year or a draft id, as
+    /// paths (invalid UTF-8 replaced). Never used to build a path: print
+    /// them through `model::safe`.
+    pub invalid: Vec<String>,
 }
 
 /// What the listing keeps of a draft folder, by its tree id.
@@ -70,6 +75,10 @@ impl DraftRepo {
                 continue;
             }
             let year_name = String::from_utf8_lossy(year.name_bytes()).into_owned();
+            if !is_valid_year(&year_name) {
+                listing.invalid.push(format!("{DRAFTS_DIR}/{year_name}"));
+                continue;
+            }
             let year_tree = self.repo.find_tree(year.id())?;
             let year_sound = root_sound && !faulty(year.id())?;
             for draft in year_tree.iter() {
@@ -78,6 +87,10 @@ impl DraftRepo {
                 }
                 let id = String::from_utf8_lossy(draft.name_bytes()).into_owned();
                 let path = format!("{DRAFTS_DIR}/{year_name}/{id}");
+                if !is_valid_id(&id) {
+                    listing.invalid.push(path);
+                    continue;
+                }
                 let key = draft.id().to_string();
                 let cached = match cache.remove(&key).filter(|c| c.checked) {
                     Some(c) => c,
@@ -174,14 +187,23 @@ impl DraftRepo {
     }
 
     /// Finds one draft at HEAD by id, reading only its own folder.
+    /// An id that is not valid is refused ([`Error::InvalidId`]), so the
+    /// summary's id and path are always safe to join onto a folder.
     pub fn draft(&self, id: &str) -> Result<DraftSummary> {
+        if !is_valid_id(id) {
+            return Err(Error::InvalidId(id.to_string()));
+        }
         let tree = self.head_commit()?.tree()?;
         if let Some(drafts) = tree
             .get_path(Path::new(DRAFTS_DIR))
             .ok()
             .and_then(|e| self.repo.find_tree(e.id()).ok())
         {
-            for year in drafts.iter().filter(|e| e.kind() == Some(ObjectType::Tree)) {
+            let years = drafts.iter().filter(|e| {
+                e.kind() == Some(ObjectType::Tree)
+                    && std::str::from_utf8(e.name_bytes()).is_ok_and(is_valid_year)
+            });
+            for year in years {
                 let year_tree = self.repo.find_tree(year.id())?;
                 if let Some(entry) = year_tree
                     .get_name(id)

@@ -111,7 +111,9 @@ fn edit_in_editor(
     text: &str,
 ) -> Result<String, String> {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let file = dir.path().join(format!("{id}.md"));
+    let name = crate::model::id::edit_file_name(id)
+        .ok_or_else(|| crate::repo::Error::InvalidId(id.to_string()).to_string())?;
+    let file = dir.path().join(name);
     std::fs::write(&file, text).map_err(|e| e.to_string())?;
     let editor = std::env::var("VISUAL")
         .ok()

@@ -11,6 +11,7 @@ use super::app::{App, DecideDialog, DraftView, Filter, Layer, LineNotes, Pane, S
 use super::theme::Theme;
 use crate::diff::{LineKind, Segment};
 use crate::i18n::{Lang, Msg, format_time};
+use crate::model::safe::for_screen as sc;
 use crate::model::text::{display_width, pad, slice_columns, truncate};
 use crate::model::{Decision, Status};
 use unicode_segmentation::UnicodeSegmentation;
@@ -149,9 +150,9 @@ fn draw_header(f: &mut Frame<'_>, app: &App, area: Rect, theme: &Theme) {
                 ),
                 theme.status(v.draft.status),
             ));
-            spans.push(Span::raw(format!("  {}  ", v.draft.id)));
+            spans.push(Span::raw(format!("  {}  ", sc(&v.draft.id))));
             spans.push(Span::styled(
-                v.draft.meta.title.clone(),
+                sc(&v.draft.meta.title).into_owned(),
                 Style::default().add_modifier(Modifier::BOLD),
             ));
         }
@@ -216,7 +217,7 @@ fn draw_bar(f: &mut Frame<'_>, app: &App, area: Rect, theme: &Theme) {
             Style::default().fg(theme.approved)
         };
         f.render_widget(
-            Line::styled(truncate(msg, area.width as usize), style),
+            Line::styled(truncate(&sc(msg), area.width as usize), style),
             area,
         );
         return;
@@ -313,9 +314,9 @@ fn draw_list(f: &mut Frame<'_>, app: &App, area: Rect, theme: &Theme) {
             ),
             Span::raw(format!(
                 " {} {} {} {} {}",
-                pad(&d.meta.title, title_w),
-                pad(&d.meta.unit, unit_w),
-                pad(&d.meta.drafter, drafter_w),
+                pad(&sc(&d.meta.title), title_w),
+                pad(&sc(&d.meta.unit), unit_w),
+                pad(&sc(&d.meta.drafter), drafter_w),
                 pad(&revs, revs_w),
                 pad(&ago, age_w)
             )),
@@ -451,11 +452,11 @@ fn draw_audit(f: &mut Frame<'_>, app: &App, area: Rect, theme: &Theme) {
                             },
                             11
                         ),
-                        pad(&e.draft, 28),
-                        e.revision,
-                        pad(e.signer.as_deref().unwrap_or("?"), 18),
+                        pad(&sc(&e.draft), 28),
+                        sc(&e.revision),
+                        pad(&sc(e.signer.as_deref().unwrap_or("?")), 18),
                     )),
-                    Span::styled(e.time.clone(), Style::default().fg(theme.dim)),
+                    Span::styled(sc(&e.time).into_owned(), Style::default().fg(theme.dim)),
                 ])
             }
             AuditRow::Finding(fnd) => Line::from(vec![
@@ -463,7 +464,7 @@ fn draw_audit(f: &mut Frame<'_>, app: &App, area: Rect, theme: &Theme) {
                     "✗ ",
                     theme.status(Status::Returned).add_modifier(Modifier::BOLD),
                 ),
-                Span::raw(format!("{:.10}  {}", fnd.commit, fnd.message)),
+                Span::raw(format!("{:.10}  {}", sc(&fnd.commit), sc(&fnd.message))),
             ]),
         };
         if k == app.audit_sel {
@@ -490,7 +491,7 @@ fn draw_audit(f: &mut Frame<'_>, app: &App, area: Rect, theme: &Theme) {
             let r = Rect::new(inner.x, inner.y + inner.height - 1, inner.width, 1);
             f.render_widget(
                 Line::styled(
-                    truncate(&msgs.join("; "), inner.width as usize),
+                    truncate(&sc(&msgs.join("; ")), inner.width as usize),
                     theme.status(Status::Returned),
                 ),
                 r,
@@ -519,19 +520,19 @@ fn draw_preview(f: &mut Frame<'_>, app: &App, area: Rect, theme: &Theme) {
                 format!("   {}: ", l.t(Msg::Id)),
                 Style::default().fg(theme.dim),
             ),
-            Span::raw(d.id.clone()),
+            Span::raw(sc(&d.id).into_owned()),
             Span::styled(
                 format!("   {}: ", l.t(Msg::Signer)),
                 Style::default().fg(theme.dim),
             ),
-            Span::raw(d.meta.signer.clone()),
+            Span::raw(sc(&d.meta.signer).into_owned()),
         ]),
         Line::from(vec![
             Span::styled(
                 format!("{}: ", l.t(Msg::Title)),
                 Style::default().fg(theme.dim),
             ),
-            Span::raw(d.meta.title.clone()),
+            Span::raw(sc(&d.meta.title).into_owned()),
         ]),
     ];
     match &d.review {
@@ -561,14 +562,18 @@ fn draw_preview(f: &mut Frame<'_>, app: &App, area: Rect, theme: &Theme) {
                     word.to_string(),
                     Style::default().add_modifier(Modifier::BOLD),
                 ),
-                Span::raw(format!(" — {}, {}", r.reviewer, r.time)),
+                Span::raw(format!(" — {}, {}", sc(&r.reviewer), sc(&r.time))),
                 Span::styled(stale, theme.status(d.status)),
             ]));
             if !r.comment.is_empty() {
-                lines.push(Line::raw(format!("{}: {}", l.t(Msg::Comment), r.comment)));
+                lines.push(Line::raw(format!(
+                    "{}: {}",
+                    l.t(Msg::Comment),
+                    sc(&r.comment)
+                )));
             }
             for n in &r.notes {
-                lines.push(Line::raw(format!("  ✎ [{}] {}", n.line, n.text)));
+                lines.push(Line::raw(format!("  ✎ [{}] {}", n.line, sc(&n.text))));
             }
         }
     }
@@ -619,7 +624,7 @@ fn draw_draft(f: &mut Frame<'_>, app: &App, v: &DraftView, area: Rect, theme: &T
             let mut head = Line::from(vec![
                 Span::raw(format!("{mark}#{:<3}", r.number)),
                 Span::raw(format!("{} ", format_time(r.time))),
-                Span::styled(r.author.clone(), Style::default().fg(theme.dim)),
+                Span::styled(sc(&r.author).into_owned(), Style::default().fg(theme.dim)),
             ]);
             if i == v.rev_sel && v.focus == Pane::Revisions {
                 head = head.style(
@@ -629,7 +634,7 @@ fn draw_draft(f: &mut Frame<'_>, app: &App, v: &DraftView, area: Rect, theme: &T
                 );
             }
             lines.push(head);
-            lines.push(Line::raw(format!("     {}", r.summary)));
+            lines.push(Line::raw(format!("     {}", sc(&r.summary))));
             for d in h.decisions_on(r.number) {
                 let (sym, word, st) = match d.review.decision {
                     Decision::Approved => (
@@ -644,7 +649,7 @@ fn draw_draft(f: &mut Frame<'_>, app: &App, v: &DraftView, area: Rect, theme: &T
                     ),
                 };
                 lines.push(Line::styled(
-                    format!("     {sym} {word} — {}", d.review.reviewer),
+                    format!("     {sym} {word} — {}", sc(&d.review.reviewer)),
                     st,
                 ));
                 let seal = match (app.verified.get(&d.commit), app.lang) {
@@ -664,7 +669,7 @@ fn draw_draft(f: &mut Frame<'_>, app: &App, v: &DraftView, area: Rect, theme: &T
                 }
                 if !d.review.comment.is_empty() {
                     lines.push(Line::styled(
-                        format!("       “{}”", d.review.comment),
+                        format!("       “{}”", sc(&d.review.comment)),
                         Style::default().fg(theme.dim),
                     ));
                 }
@@ -674,7 +679,10 @@ fn draw_draft(f: &mut Frame<'_>, app: &App, v: &DraftView, area: Rect, theme: &T
         let skip = sel_line.saturating_sub(h_rows.saturating_sub(3));
         f.render_widget(Paragraph::new(lines).scroll((skip as u16, 0)), inner);
     } else if let Some(e) = &v.error {
-        f.render_widget(Paragraph::new(e.clone()).wrap(Wrap { trim: true }), inner);
+        f.render_widget(
+            Paragraph::new(sc(e).into_owned()).wrap(Wrap { trim: true }),
+            inner,
+        );
     } else {
         f.render_widget(Line::raw(app.lang.t(Msg::Loading)), inner);
     }
@@ -749,7 +757,7 @@ fn draw_checks(
             Lang::En => &finding.message_en,
         };
         let text = truncate(
-            &format!("{}:{} {msg}", finding.line, finding.column),
+            &format!("{}:{} {}", finding.line, finding.column, sc(msg)),
             (inner.width as usize).saturating_sub(2),
         );
         let mut line = Line::from(vec![
@@ -775,7 +783,8 @@ fn clip(runs: &[(&str, Style)], skip: usize, width: usize) -> Vec<Span<'static>>
     let mut out = Vec::new();
     let mut col = 0;
     for (text, style) in runs {
-        let w = display_width(text);
+        let text = sc(text);
+        let w = display_width(&text);
         let (start, end) = (col, col + w);
         col = end;
         if end <= skip || start >= skip + width {
@@ -783,7 +792,7 @@ fn clip(runs: &[(&str, Style)], skip: usize, width: usize) -> Vec<Span<'static>>
         }
         let from = skip.saturating_sub(start);
         let take = (skip + width).min(end) - start.max(skip);
-        out.push(Span::styled(slice_columns(text, from, take), *style));
+        out.push(Span::styled(slice_columns(&text, from, take), *style));
     }
     out
 }
@@ -802,6 +811,7 @@ fn layout_runs(
     let mut lines: Vec<Vec<Span<'static>>> = vec![Vec::new()];
     let mut col = 0;
     for (text, style) in runs {
+        let text = sc(text);
         for token in text.split_word_bounds() {
             let w = display_width(token);
             if col + w > width && col > 0 {
@@ -1088,7 +1098,7 @@ fn draw_dialog(f: &mut Frame<'_>, app: &App, d: &DecideDialog, area: Rect, theme
         Decision::Returned => (l.t(Msg::Return), theme.status(Status::Returned)),
     };
     let block = Block::bordered().title(Span::styled(
-        format!(" {word}: {} ", d.draft.id),
+        format!(" {word}: {} ", sc(&d.draft.id)),
         style.add_modifier(Modifier::BOLD),
     ));
     let inner = block.inner(r);
@@ -1104,7 +1114,7 @@ fn draw_dialog(f: &mut Frame<'_>, app: &App, d: &DecideDialog, area: Rect, theme
     };
     let rev = d.revision.map(|n| format!("#{n} ")).unwrap_or_default();
     let mut lines = vec![
-        Line::raw(truncate(&d.draft.meta.title, inner.width as usize)),
+        Line::raw(truncate(&sc(&d.draft.meta.title), inner.width as usize)),
         Line::raw(format!("{lbl_rev}: {rev}(blob {:.12})", d.draft.draft_blob)),
         Line::raw(format!("{lbl_by}: {sign_who}")),
         Line::raw(truncate(
@@ -1114,7 +1124,7 @@ fn draw_dialog(f: &mut Frame<'_>, app: &App, d: &DecideDialog, area: Rect, theme
     ];
     for n in &d.notes {
         lines.push(Line::raw(truncate(
-            &format!("✎ [{}] {}", n.line, n.text),
+            &format!("✎ [{}] {}", n.line, sc(&n.text)),
             inner.width as usize,
         )));
     }
@@ -1142,7 +1152,7 @@ fn draw_dialog(f: &mut Frame<'_>, app: &App, d: &DecideDialog, area: Rect, theme
     }
     if let Some(e) = &d.error {
         lines.push(Line::styled(
-            e.clone(),
+            sc(e).into_owned(),
             theme.status(Status::Returned).add_modifier(Modifier::BOLD),
         ));
     }

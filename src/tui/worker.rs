@@ -160,7 +160,11 @@ pub fn run(repo: &DraftRepo, job: Job, cache: &mut Cache, progress: &mut dyn FnM
                 .map(|l| {
                     (
                         l.drafts,
-                        l.problems.iter().map(|p| p.to_string()).collect(),
+                        l.invalid
+                            .into_iter()
+                            .map(|p| crate::repo::Error::InvalidFolder(p).to_string())
+                            .chain(l.problems.iter().map(|p| p.to_string()))
+                            .collect(),
                         signer_info(repo),
                     )
                 })
