@@ -32,7 +32,12 @@ pub fn write_trust(
         .map_err(|e| Error::Sign(e.to_string()))?;
     // Judged as the audit will judge it: an admin of the list at HEAD (or,
     // for the first list, an admin of itself).
-    if !repo.trust_list(None)?.members.is_empty() {
+    let current = match repo.trust_list(None) {
+        // The first commit of a new repository may be its trust list.
+        Err(Error::Empty(_)) => TrustList::default(),
+        other => other?,
+    };
+    if !current.members.is_empty() {
         let key = super::record::signing_key(repo, &plan, &sig)?;
         super::record::member_with_role(repo, &key, crate::model::trust::Role::Admin)?;
     }
