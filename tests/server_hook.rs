@@ -57,12 +57,25 @@ fn server() -> Server {
     keygen(&root.join("keys/mallory"));
     git(&seed, &["config", "gpg.format", "ssh"]);
     let key = root.join("keys/ha");
-    git(&seed, &["config", "user.signingKey", key.to_str().expect("utf-8")]);
+    git(
+        &seed,
+        &["config", "user.signingKey", key.to_str().expect("utf-8")],
+    );
     let out = duyet(
         &seed,
         &[
-            "trust", "add", "--name", "Trần Thu Hà", "--email", "ha@example.vn", "--ssh", &ha,
-            "--role", "approver", "--role", "admin",
+            "trust",
+            "add",
+            "--name",
+            "Trần Thu Hà",
+            "--email",
+            "ha@example.vn",
+            "--ssh",
+            &ha,
+            "--role",
+            "approver",
+            "--role",
+            "admin",
         ],
     );
     assert!(out.status.success(), "{}", stderr(&out));
@@ -177,11 +190,17 @@ fn clone(s: &Server, url: &str, who: &str, key: Option<&str>) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     git(&s.root, &["clone", "-q", url, dir.to_str().expect("utf-8")]);
     git(&dir, &["config", "user.name", who]);
-    git(&dir, &["config", "user.email", &format!("{who}@example.vn")]);
+    git(
+        &dir,
+        &["config", "user.email", &format!("{who}@example.vn")],
+    );
     if let Some(k) = key {
         git(&dir, &["config", "gpg.format", "ssh"]);
         let path = s.root.join("keys").join(k);
-        git(&dir, &["config", "user.signingKey", path.to_str().expect("utf-8")]);
+        git(
+            &dir,
+            &["config", "user.signingKey", path.to_str().expect("utf-8")],
+        );
     }
     dir
 }
@@ -199,15 +218,24 @@ fn forge_decision(dir: &Path, id: &str, key: Option<&Path>) -> String {
         ),
     );
     git(dir, &["add", "-A"]);
-    let msg = format!(
-        "Duyệt: V/v {id}\n\nĐồng ý\n\nDraft: {id}\nDecision: approved\nRevision: {blob}\n"
-    );
+    let msg =
+        format!("Duyệt: V/v {id}\n\nĐồng ý\n\nDraft: {id}\nDecision: approved\nRevision: {blob}\n");
     match key {
         Some(k) => {
             let key = format!("user.signingKey={}", k.display());
             git(
                 dir,
-                &["-c", "gpg.format=ssh", "-c", &key, "commit", "-q", "-S", "-m", &msg],
+                &[
+                    "-c",
+                    "gpg.format=ssh",
+                    "-c",
+                    &key,
+                    "commit",
+                    "-q",
+                    "-S",
+                    "-m",
+                    &msg,
+                ],
             )
         }
         None => git(dir, &["commit", "-q", "--no-gpg-sign", "-m", &msg]),
@@ -216,7 +244,10 @@ fn forge_decision(dir: &Path, id: &str, key: Option<&Path>) -> String {
 }
 
 fn refs(remote: &Path) -> String {
-    git(remote, &["for-each-ref", "--format=%(refname) %(objectname)"])
+    git(
+        remote,
+        &["for-each-ref", "--format=%(refname) %(objectname)"],
+    )
 }
 
 /// A push that the server refused: git's exit code, and duyet's lines
@@ -281,7 +312,11 @@ fn scenario(s: &Server, url: &str) {
         s,
         &out,
         &before,
-        &[&forged[..10], "not in its parent's trust list", "không có trong danh sách tin cậy"],
+        &[
+            &forged[..10],
+            "not in its parent's trust list",
+            "không có trong danh sách tin cậy",
+        ],
     );
     // A force-push that drops Hà's approval.
     git(&mallory, &["reset", "-q", "--hard", "origin/main~1"]);
@@ -311,7 +346,10 @@ fn scenario(s: &Server, url: &str) {
     // The server's history audits clean.
     let check = s.root.join("check");
     let _ = std::fs::remove_dir_all(&check);
-    git(&s.root, &["clone", "-q", url, check.to_str().expect("utf-8")]);
+    git(
+        &s.root,
+        &["clone", "-q", url, check.to_str().expect("utf-8")],
+    );
     let out = duyet(&check, &["audit"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
@@ -337,15 +375,28 @@ fn http_backend_behind_lighttpd_refuses_forged_pushes_and_takes_genuine_ones() {
 fn install_refuses_to_replace_a_different_hook() {
     let s = server();
     // Installing again is harmless.
-    let out = duyet(&s.root, &["hook", "install", s.remote.to_str().expect("utf-8")]);
+    let out = duyet(
+        &s.root,
+        &["hook", "install", s.remote.to_str().expect("utf-8")],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("already installed"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("already installed"),
+        "{}",
+        stdout(&out)
+    );
     let hook = s.remote.join("hooks/pre-receive");
     let text = std::fs::read_to_string(&hook).expect("hook");
-    assert!(text.contains(BIN) || text.contains("duyet' hook pre-receive"), "{text}");
+    assert!(
+        text.contains(BIN) || text.contains("duyet' hook pre-receive"),
+        "{text}"
+    );
     std::fs::write(&hook, "#!/bin/sh\nexit 0\n").expect("write");
     std::fs::remove_file(s.remote.join("hooks/post-receive")).expect("rm");
-    let out = duyet(&s.root, &["hook", "install", s.remote.to_str().expect("utf-8")]);
+    let out = duyet(
+        &s.root,
+        &["hook", "install", s.remote.to_str().expect("utf-8")],
+    );
     assert_fails(&out, "a different hook is already there");
     assert_eq!(
         std::fs::read_to_string(&hook).expect("hook"),
@@ -360,5 +411,8 @@ fn install_refuses_to_replace_a_different_hook() {
     let out = duyet(&s.root, &["hook", "script", "pre-receive"]);
     assert!(stdout(&out).starts_with("#!/bin/sh\n"), "{}", stdout(&out));
     assert!(stdout(&out).contains("hook pre-receive"));
-    assert_fails(&duyet(&s.root, &["hook", "script", "update"]), "no hook 'update'");
+    assert_fails(
+        &duyet(&s.root, &["hook", "script", "update"]),
+        "no hook 'update'",
+    );
 }

@@ -452,7 +452,8 @@ fn forge_decision(dir: &Path, id: &str, key: Option<&Path>) -> String {
         ),
     );
     git(dir, &["add", "-A"]);
-    let msg = format!("Duyệt: V/v {id}\n\nĐồng ý\n\nDraft: {id}\nDecision: approved\nRevision: {blob}\n");
+    let msg =
+        format!("Duyệt: V/v {id}\n\nĐồng ý\n\nDraft: {id}\nDecision: approved\nRevision: {blob}\n");
     match key {
         Some(k) => git(
             dir,
@@ -496,8 +497,16 @@ fn a_forged_decision_on_the_remote_is_not_taken_in() {
     assert!(err.contains("is not signed"), "{err}");
     assert!(err.contains("Nothing was integrated or pushed"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
-    assert_eq!(repo_state(&ha), before, "local refs, index and files unchanged");
-    assert_eq!(git(&o.remote, &["for-each-ref"]), remote_before, "nothing pushed");
+    assert_eq!(
+        repo_state(&ha),
+        before,
+        "local refs, index and files unchanged"
+    );
+    assert_eq!(
+        git(&o.remote, &["for-each-ref"]),
+        remote_before,
+        "nothing pushed"
+    );
     // The same in Vietnamese.
     let out = duyet(&ha, &["--lang", "vi", "sync"]);
     let err = stderr(&out);
@@ -555,7 +564,11 @@ fn a_rewritten_remote_is_said_and_take_remote_keeps_a_backup() {
     assert!(err.contains("no longer holds 1 commit(s)"), "{err}");
     assert!(err.contains("duyet sync --take-remote"), "{err}");
     assert_eq!(repo_state(&minh), before, "nothing moved");
-    assert_eq!(git(&o.remote, &["rev-parse", "main"]), remote_tip, "nothing pushed");
+    assert_eq!(
+        git(&o.remote, &["rev-parse", "main"]),
+        remote_tip,
+        "nothing pushed"
+    );
     let out = duyet(&minh, &["--lang", "vi", "sync"]);
     assert!(stderr(&out).contains("đã bị ghi đè"), "{}", stderr(&out));
     // The way out.
@@ -582,7 +595,10 @@ fn a_rewritten_remote_is_said_and_take_remote_keeps_a_backup() {
     assert!(git(&minh, &["log", "--format=%H", &backup]).contains(&minh_decision));
     assert_eq!(git(&minh, &["rev-parse", "HEAD"]), remote_tip);
     assert_eq!(git(&minh, &["status", "--porcelain"]), "");
-    assert!(!minh.join("drafts/2024/b/review.toml").exists(), "work tree updated");
+    assert!(
+        !minh.join("drafts/2024/b/review.toml").exists(),
+        "work tree updated"
+    );
     assert_eq!(
         std::fs::read_to_string(minh.join("drafts/2024/a/draft.md")).unwrap(),
         "Văn bản A, sửa.\n"

@@ -630,7 +630,9 @@ fn run(cli: &Cli, flag: Option<Lang>) -> Result<i32, Failure> {
 
 fn hook(action: &HookAction, lang: Lang) -> Result<i32, Failure> {
     use std::io::Read;
-    let exe = || std::env::current_exe().map_err(|e| Failure(format!("cannot find duyet's own path: {e}")));
+    let exe = || {
+        std::env::current_exe().map_err(|e| Failure(format!("cannot find duyet's own path: {e}")))
+    };
     match action {
         HookAction::PreReceive => {
             let mut input = String::new();

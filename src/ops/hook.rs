@@ -29,7 +29,10 @@ pub struct Rejected {
 fn visible(s: &str) -> String {
     s.chars()
         .map(|c| {
-            if c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c) {
+            if c.is_control()
+                || ('\u{202a}'..='\u{202e}').contains(&c)
+                || ('\u{2066}'..='\u{2069}').contains(&c)
+            {
                 '\u{fffd}'
             } else {
                 c
@@ -49,9 +52,9 @@ impl Rejected {
             Problem::UnknownKey { key } => {
                 format!("ký bằng khóa không có trong danh sách tin cậy: {key}")
             }
-            Problem::NotAuthorized { name, role } => format!(
-                "do {name} ký, người không có vai trò {role} trong danh sách tin cậy"
-            ),
+            Problem::NotAuthorized { name, role } => {
+                format!("do {name} ký, người không có vai trò {role} trong danh sách tin cậy")
+            }
             Problem::ExtraFiles { files } => {
                 format!("commit quyết định mà sửa cả {}", files.join(", "))
             }
@@ -310,8 +313,10 @@ mod tests {
     fn parses_hook_input_and_refuses_garbage() {
         let z = "0".repeat(40);
         let a = "a".repeat(40);
-        let u = parse_updates(&format!("{z} {a} refs/heads/main\n\n{a} {z} refs/tags/v1\n"))
-            .expect("valid");
+        let u = parse_updates(&format!(
+            "{z} {a} refs/heads/main\n\n{a} {z} refs/tags/v1\n"
+        ))
+        .expect("valid");
         assert_eq!(u.len(), 2);
         assert!(is_zero(&u[0].old) && !is_zero(&u[0].new));
         assert_eq!(u[1].name, "refs/tags/v1");
@@ -324,7 +329,10 @@ mod tests {
         let [(name, pre), _] = scripts(Path::new("/opt/it's/duyet"));
         assert_eq!(name, "pre-receive");
         assert!(pre.starts_with("#!/bin/sh\n"));
-        assert!(pre.ends_with("exec '/opt/it'\\''s/duyet' hook pre-receive\n"), "{pre}");
+        assert!(
+            pre.ends_with("exec '/opt/it'\\''s/duyet' hook pre-receive\n"),
+            "{pre}"
+        );
     }
 
     #[test]

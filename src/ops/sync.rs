@@ -285,12 +285,7 @@ fn backup_ref(repo: &DraftRepo) -> String {
 
 /// Resets the local branch to the remote's `remote`, keeping `local` under
 /// a backup ref.
-fn take_remote(
-    repo: &DraftRepo,
-    up: &Upstream,
-    local: &str,
-    remote: &str,
-) -> Result<Outcome> {
+fn take_remote(repo: &DraftRepo, up: &Upstream, local: &str, remote: &str) -> Result<Outcome> {
     let discarded = repo.commits_since_of(local, remote)?.len();
     let backup = backup_ref(repo);
     repo.create_ref(&backup, local, "sync --take-remote: backup")?;
@@ -317,13 +312,11 @@ pub fn sync_with(repo: &DraftRepo, opts: Options) -> std::result::Result<Outcome
     // Judge what the remote brings before anything moves.
     let rejected = judge_new(repo, &remote, std::slice::from_ref(&local))?;
     let rewritten = match last_seen {
-        Some(old) if repo.has_commit(&old) && !repo.is_ancestor(&old, &remote)? => {
-            Some(Rewrite {
-                dropped: repo.commits_hiding(&old, &[&remote])?.len(),
-                old,
-                new: remote.clone(),
-            })
-        }
+        Some(old) if repo.has_commit(&old) && !repo.is_ancestor(&old, &remote)? => Some(Rewrite {
+            dropped: repo.commits_hiding(&old, &[&remote])?.len(),
+            old,
+            new: remote.clone(),
+        }),
         _ => None,
     };
     if !rejected.is_empty() || (rewritten.is_some() && !opts.take_remote) {
@@ -338,6 +331,8 @@ pub fn sync_with(repo: &DraftRepo, opts: Options) -> std::result::Result<Outcome
     Ok(integrate(repo, &up, &local, &remote, opts)?)
 }
 
+/// Brings the local branch (at `local`) and the judged remote's (at
+/// `remote`) together, as the module's rule says.
 fn integrate(
     repo: &DraftRepo,
     up: &Upstream,
@@ -346,7 +341,6 @@ fn integrate(
     opts: Options,
 ) -> Result<Outcome> {
     let (local, remote) = (local.to_string(), remote.to_string());
-    let up = up.clone();
     if remote == local {
         return Ok(Outcome::UpToDate);
     }
@@ -356,11 +350,11 @@ fn integrate(
         return Ok(Outcome::FastForwarded(n));
     }
     if opts.take_remote {
-        return take_remote(repo, &up, &local, &remote);
+        return take_remote(repo, up, &local, &remote);
     }
     if repo.is_ancestor(&remote, &local)? {
         let n = repo.commits_since_of(&local, &remote)?.len();
-        repo.push(&up)?;
+        repo.push(up)?;
         return Ok(Outcome::Pushed(n));
     }
     let base = repo.merge_base(&local, &remote)?.ok_or_else(|| {
@@ -468,7 +462,7 @@ fn integrate(
         (tip, Outcome::Rebased(mine.len()))
     };
     repo.advance_branch(&up.local, &local, &tip)?;
-    repo.push(&up).map_err(|e| {
+    repo.push(up).map_err(|e| {
         Error::Remote(format!(
             "integrated locally, but the push failed (someone may have pushed meanwhile; run sync again):\n{e}"
         ))
