@@ -478,12 +478,24 @@ fn forge_decision(dir: &Path, id: &str, key: Option<&Path>) -> String {
 fn a_forged_decision_on_the_remote_is_not_taken_in() {
     let o = office();
     let url = o.remote.to_str().unwrap().to_string();
-    let ha = clone(&o, &url, "ha", Some("ha"));
+    forged_on_the_remote(&o, &url);
+}
+
+#[test]
+fn a_forged_decision_over_git_daemon_is_not_taken_in() {
+    let o = office();
+    let (_d, url) = daemon(&o);
+    forged_on_the_remote(&o, &url);
+}
+
+/// Forged decisions pushed to the remote at `url`; Hà's sync refuses them.
+fn forged_on_the_remote(o: &Office, url: &str) {
+    let ha = clone(o, url, "ha", Some("ha"));
     // Ha has a decision of her own waiting to be pushed.
     approve(&ha, "b", Decision::Approved, "Đồng ý").unwrap();
     // Someone with push access (no hook on this remote) pushes two forged
     // approvals: one unsigned, one signed with a key nobody trusts.
-    let mallory = clone(&o, &url, "mallory", None);
+    let mallory = clone(o, url, "mallory", None);
     keygen(&o.root.join("keys/mallory"));
     let unsigned = forge_decision(&mallory, "a", None);
     git(&mallory, &["push", "-q", "origin", "main"]);
