@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use duyet::model::{Decision, Kind, Status};
-use duyet::ops::sync::{Outcome, sync};
+use duyet::ops::sync::{Options, Outcome, SyncError, sync, sync_with};
 use duyet::ops::synth::Rng;
 use duyet::ops::{DecisionRequest, decide, revise};
 use duyet::repo::{DraftRepo, Error};
@@ -199,11 +199,12 @@ fn scenario(url: &str, o: &Office) {
                     .or_insert(0) += 1;
                 0
             }
-            Err(Error::Conflict(msg)) => {
+            Err(SyncError::Repo(Error::Conflict(msg))) => {
                 assert!(
                     msg.contains("here:") && msg.contains("on the remote:"),
                     "{msg}"
                 );
+                assert!(msg.contains("duyet sync --take-remote"), "{msg}");
                 assert_eq!(
                     git(dir, &["rev-parse", "refs/heads/main"]),
                     before.0,
@@ -213,10 +214,28 @@ fn scenario(url: &str, o: &Office) {
                 *outcomes.entry("Conflict".into()).or_insert(0) += 1;
                 let lost_log = git(dir, &["log", "--format=%B", "@{u}..HEAD"]);
                 let lost: Vec<&str> = lost_log.lines().collect();
-                let before = done.len();
+                let before_done = done.len();
                 done.retain(|phrase| !lost.contains(&phrase.as_str()));
-                git(dir, &["reset", "-q", "--hard", "@{u}"]);
-                before - done.len()
+                // The way out: take the remote's branch, local work kept aside.
+                let took = sync_with(&repo, Options { take_remote: true }).unwrap();
+                let Outcome::TookRemote { backup, discarded } = took else {
+                    panic!("take-remote: {took:?}")
+                };
+                assert!(backup.starts_with("refs/duyet/backup/"), "{backup}");
+                assert_eq!(git(dir, &["rev-parse", &backup]), before.0);
+                assert_eq!(
+                    git(dir, &["rev-parse", "HEAD"]),
+                    git(dir, &["rev-parse", "@{u}"])
+                );
+                assert_eq!(
+                    discarded,
+                    git(dir, &["rev-list", "--count", &format!("@{{u}}..{backup}")])
+                        .trim()
+                        .parse::<usize>()
+                        .unwrap()
+                );
+                assert_eq!(git(dir, &["status", "--porcelain"]), "");
+                before_done - done.len()
             }
             Err(e) => panic!("sync: {e}"),
         }
@@ -418,4 +437,186 @@ fn decisions_on_other_drafts_merge_with_signatures_intact() {
         "0"
     );
     assert_eq!(git(&clerk, &["status", "--porcelain"]), "");
+}
+
+/// Commits, with stock git, a decision on draft `id` that duyet did not
+/// make: a review.toml naming Hà, with matching trailers, signed with
+/// `key` (an SSH key file) or unsigned. Returns the commit id.
+fn forge_decision(dir: &Path, id: &str, key: Option<&Path>) -> String {
+    let blob = blob_at_head(dir, &format!("drafts/2024/{id}/draft.md"));
+    write(
+        dir,
+        &format!("drafts/2024/{id}/review.toml"),
+        format!(
+            "decision = \"approved\"\nrevision = \"{blob}\"\nreviewer = \"Trần Thu Hà\"\nemail = \"ha@example.vn\"\ntime = \"2024-02-02T15:00:00+07:00\"\ncomment = \"Đồng ý\"\n"
+        ),
+    );
+    git(dir, &["add", "-A"]);
+    let msg =
+        format!("Duyệt: V/v {id}\n\nĐồng ý\n\nDraft: {id}\nDecision: approved\nRevision: {blob}\n");
+    match key {
+        Some(k) => git(
+            dir,
+            &[
+                "-c",
+                "gpg.format=ssh",
+                "-c",
+                &format!("user.signingKey={}", k.display()),
+                "commit",
+                "-q",
+                "-S",
+                "-m",
+                &msg,
+            ],
+        ),
+        None => git(dir, &["commit", "-q", "--no-gpg-sign", "-m", &msg]),
+    };
+    git(dir, &["rev-parse", "HEAD"]).trim().to_string()
+}
+
+#[test]
+fn a_forged_decision_on_the_remote_is_not_taken_in() {
+    let o = office();
+    let url = o.remote.to_str().unwrap().to_string();
+    forged_on_the_remote(&o, &url);
+}
+
+#[test]
+fn a_forged_decision_over_git_daemon_is_not_taken_in() {
+    let o = office();
+    let (_d, url) = daemon(&o);
+    forged_on_the_remote(&o, &url);
+}
+
+/// Forged decisions pushed to the remote at `url`; Hà's sync refuses them.
+fn forged_on_the_remote(o: &Office, url: &str) {
+    let ha = clone(o, url, "ha", Some("ha"));
+    // Ha has a decision of her own waiting to be pushed.
+    approve(&ha, "b", Decision::Approved, "Đồng ý").unwrap();
+    // Someone with push access (no hook on this remote) pushes two forged
+    // approvals: one unsigned, one signed with a key nobody trusts.
+    let mallory = clone(o, url, "mallory", None);
+    keygen(&o.root.join("keys/mallory"));
+    let unsigned = forge_decision(&mallory, "a", None);
+    git(&mallory, &["push", "-q", "origin", "main"]);
+    let remote_before = git(&o.remote, &["for-each-ref"]);
+    let before = repo_state(&ha);
+    let out = duyet(&ha, &["sync"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains(&unsigned[..10]), "{err}");
+    assert!(err.contains("Lương Minh Vũ <vu@example.vn>"), "who: {err}");
+    assert!(err.contains("is not signed"), "{err}");
+    assert!(err.contains("Nothing was integrated or pushed"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(
+        repo_state(&ha),
+        before,
+        "local refs, index and files unchanged"
+    );
+    assert_eq!(
+        git(&o.remote, &["for-each-ref"]),
+        remote_before,
+        "nothing pushed"
+    );
+    // The same in Vietnamese.
+    let out = duyet(&ha, &["--lang", "vi", "sync"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("không được ký"), "{err}");
+    assert!(err.contains("Không có gì được hợp nhất"), "{err}");
+    // A decision signed by an unknown key: refused too, even with --take-remote.
+    let signed = forge_decision(&mallory, "b", Some(&o.root.join("keys/mallory")));
+    git(&mallory, &["push", "-q", "origin", "main"]);
+    let out = duyet(&ha, &["sync", "--take-remote"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains(&signed[..10]), "{err}");
+    assert!(err.contains("not in its parent's trust list"), "{err}");
+    assert_eq!(repo_state(&ha), before);
+    // The ops function says the same to the TUI, in both languages.
+    let e = sync(&DraftRepo::open(Some(&ha)).unwrap()).unwrap_err();
+    let SyncError::Refused(r) = &e else {
+        panic!("{e}")
+    };
+    assert_eq!(r.rejected.len(), 2, "{e}");
+    assert!(r.rewritten.is_none());
+    assert!(e.to_string().contains("không được ký") && e.to_string().contains("is not signed"));
+}
+
+#[test]
+fn a_rewritten_remote_is_said_and_take_remote_keeps_a_backup() {
+    let o = office();
+    let url = o.remote.to_str().unwrap().to_string();
+    let ha = clone(&o, &url, "ha", Some("ha"));
+    let minh = clone(&o, &url, "minh", Some("minh"));
+    approve(&ha, "a", Decision::Approved, "Đồng ý").unwrap();
+    assert_eq!(
+        sync(&DraftRepo::open(Some(&ha)).unwrap()).unwrap(),
+        Outcome::Pushed(1)
+    );
+    assert_eq!(
+        sync(&DraftRepo::open(Some(&minh)).unwrap()).unwrap(),
+        Outcome::FastForwarded(1)
+    );
+    let minh_decision = approve(&minh, "b", Decision::Returned, "Cần sửa").unwrap();
+    // The remote's branch is rewritten: Hà's approval is dropped, a clerk's
+    // revision put in its place.
+    let clerk = clone(&o, &url, "clerk", None);
+    git(&clerk, &["reset", "-q", "--hard", "HEAD~1"]);
+    write(&clerk, "drafts/2024/a/draft.md", "Văn bản A, sửa.\n");
+    git(&clerk, &["commit", "-q", "-am", "Sửa A"]);
+    git(&clerk, &["push", "-q", "--force", "origin", "main"]);
+    let remote_tip = git(&o.remote, &["rev-parse", "main"]);
+    let before = repo_state(&minh);
+    let out = duyet(&minh, &["sync"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("was rewritten (force-pushed)"), "{err}");
+    assert!(err.contains("no longer holds 1 commit(s)"), "{err}");
+    assert!(err.contains("duyet sync --take-remote"), "{err}");
+    assert_eq!(repo_state(&minh), before, "nothing moved");
+    assert_eq!(
+        git(&o.remote, &["rev-parse", "main"]),
+        remote_tip,
+        "nothing pushed"
+    );
+    let out = duyet(&minh, &["--lang", "vi", "sync"]);
+    assert!(stderr(&out).contains("đã bị ghi đè"), "{}", stderr(&out));
+    // The way out.
+    let out = duyet(&minh, &["sync", "--take-remote"]);
+    let said = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let backup = said
+        .split_whitespace()
+        .find(|w| w.starts_with("refs/duyet/backup/"))
+        .unwrap_or_else(|| panic!("no backup ref named: {said}"))
+        .to_string();
+    assert!(said.contains(&format!("git log {backup}")), "{said}");
+    assert!(said.contains("the 2 commit(s) only here"), "{said}");
+    let stamp = backup.trim_start_matches("refs/duyet/backup/");
+    assert!(
+        stamp.len() == 15 && stamp.as_bytes()[8] == b'-',
+        "YYYYmmdd-HHMMSS: {stamp}"
+    );
+    assert_eq!(
+        git(&minh, &["rev-parse", &backup]),
+        before.0.lines().last().unwrap().to_string() + "\n",
+        "the backup holds the old branch"
+    );
+    assert!(git(&minh, &["log", "--format=%H", &backup]).contains(&minh_decision));
+    assert_eq!(git(&minh, &["rev-parse", "HEAD"]), remote_tip);
+    assert_eq!(git(&minh, &["status", "--porcelain"]), "");
+    assert!(
+        !minh.join("drafts/2024/b/review.toml").exists(),
+        "work tree updated"
+    );
+    assert_eq!(
+        std::fs::read_to_string(minh.join("drafts/2024/a/draft.md")).unwrap(),
+        "Văn bản A, sửa.\n"
+    );
+    // And the next sync is an ordinary one.
+    assert_eq!(duyet(&minh, &["sync"]).status.code(), Some(0));
+    let out = duyet(&minh, &["--lang", "vi", "sync"]);
+    assert!(stdout(&out).contains("không có gì mới"), "{}", stdout(&out));
 }

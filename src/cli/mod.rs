@@ -169,8 +169,20 @@ pub enum Command {
         #[arg(long)]
         yes: bool,
     },
-    /// Fetch from the branch's remote, integrate, and push.
-    Sync,
+    /// Fetch from the branch's remote, judge what it brings (exit 1 if it
+    /// fails the audit: nothing is integrated), integrate, and push.
+    Sync {
+        /// On a conflict or a rewritten remote: make your branch the remote's,
+        /// keeping your own commits under refs/duyet/backup/<time>.
+        #[arg(long)]
+        take_remote: bool,
+    },
+    /// Hooks for the shared server's repository.
+    Hook {
+        /// What to do.
+        #[command(subcommand)]
+        action: HookAction,
+    },
     /// Make an ed25519 signing key and print the git config lines to use it.
     Keygen {
         /// Where to write the private key.
@@ -190,6 +202,27 @@ pub enum Command {
     },
     /// Open the review TUI.
     Tui,
+}
+
+/// Server hook subcommands.
+#[derive(Debug, Subcommand)]
+pub enum HookAction {
+    /// Run by git as the pre-receive hook: refuse a push that brings any
+    /// commit the audit rejects, or rewrites or deletes the drafts branch.
+    PreReceive,
+    /// Run by git as the post-receive hook: refresh the audit's cache.
+    PostReceive,
+    /// Install both hooks into a (bare) repository, calling this binary.
+    Install {
+        /// The server's repository (e.g. /srv/git/vanban.git).
+        path: PathBuf,
+    },
+    /// Print a hook script (for Gitea/Forgejo's hooks/pre-receive.d/, GitLab's custom_hooks/pre-receive.d/).
+    Script {
+        /// pre-receive or post-receive.
+        #[arg(default_value = "pre-receive")]
+        which: String,
+    },
 }
 
 /// Trust list subcommands.
@@ -623,12 +656,24 @@ fn run(cli: &Cli, flag: Option<Lang>) -> Result<i32, Failure> {
                 .map_err(|e| Failure(format!("{}: {e}", file.display())))?;
             commit_text(&repo, id, &text, message, *yes)
         }
-        Some(Command::Sync) => {
+        Some(Command::Sync { take_remote }) => {
             let repo = open(cli)?;
-            let outcome = ops::sync::sync(&repo)?;
-            println!("{}", visible(&outcome.to_string()));
-            Ok(0)
+            let opts = ops::sync::Options {
+                take_remote: *take_remote,
+            };
+            match ops::sync::sync_with(&repo, opts) {
+                Ok(outcome) => {
+                    println!("{}", visible(&outcome.render(lang)));
+                    Ok(0)
+                }
+                Err(ops::sync::SyncError::Refused(r)) => {
+                    eprint!("{}", visible(&r.render(lang)));
+                    Ok(1)
+                }
+                Err(ops::sync::SyncError::Repo(e)) => Err(e.into()),
+            }
         }
+        Some(Command::Hook { action }) => hook(action, lang),
         Some(Command::Demo { dir, no_open }) => {
             let dir = dir.clone().unwrap_or_else(ops::demo::default_dir);
             let repo = ops::demo::create(&dir)?;
@@ -641,6 +686,61 @@ fn run(cli: &Cli, flag: Option<Lang>) -> Result<i32, Failure> {
                 Ok(0)
             } else {
                 crate::tui::run(repo, flag).map_err(Failure)
+            }
+        }
+    }
+}
+
+fn hook(action: &HookAction, lang: Lang) -> Result<i32, Failure> {
+    use std::io::Read;
+    let exe = || {
+        std::env::current_exe().map_err(|e| Failure(format!("cannot find duyet's own path: {e}")))
+    };
+    match action {
+        HookAction::PreReceive => {
+            let mut input = String::new();
+            std::io::stdin()
+                .read_to_string(&mut input)
+                .map_err(|e| Failure(format!("pre-receive: cannot read the updates: {e}")))?;
+            let updates = ops::hook::parse_updates(&input).map_err(Failure)?;
+            let repo = DraftRepo::open_from_env()?;
+            let lines = ops::hook::pre_receive(&repo, &updates)?;
+            for l in &lines {
+                eprintln!("{l}");
+            }
+            Ok(i32::from(!lines.is_empty()))
+        }
+        HookAction::PostReceive => {
+            // Refreshing a cache: nothing to tell the pusher, whatever happens.
+            let mut input = String::new();
+            let _ = std::io::stdin().read_to_string(&mut input);
+            if let Ok(repo) = DraftRepo::open_from_env() {
+                let _ = ops::hook::post_receive(&repo);
+            }
+            Ok(0)
+        }
+        HookAction::Install { path } => {
+            let done = ops::hook::install(path, &exe()?)?;
+            let (written, unchanged) = match lang {
+                Lang::Vi => ("đã cài", "đã có sẵn, giữ nguyên"),
+                Lang::En => ("installed", "already installed"),
+            };
+            for p in &done.written {
+                println!("{written} {}", p.display());
+            }
+            for p in &done.unchanged {
+                println!("{unchanged} {}", p.display());
+            }
+            Ok(0)
+        }
+        HookAction::Script { which } => {
+            let exe = exe()?;
+            let scripts = ops::hook::scripts(&exe);
+            match scripts.iter().find(|(name, _)| name == which) {
+                Some((_, text)) => out(text),
+                None => Err(Failure(format!(
+                    "no hook '{which}': use pre-receive or post-receive"
+                ))),
             }
         }
     }

@@ -3,6 +3,7 @@
 
 mod decide;
 pub mod demo;
+pub mod hook;
 pub mod record;
 pub mod revise;
 pub mod sync;

@@ -32,12 +32,12 @@ pub fn write_trust(
         .map_err(|e| Error::Sign(e.to_string()))?;
     // Judged as the audit will judge it: an admin of the list at HEAD (or,
     // for the first list, an admin of itself).
-    // (An empty repository has no list yet: its first list is judged by itself.)
-    let at_head = match repo.trust_list(None) {
+    let current = match repo.trust_list(None) {
+        // The first commit of a new repository may be its trust list.
         Err(Error::Empty(_)) => TrustList::default(),
         other => other?,
     };
-    if !at_head.members.is_empty() {
+    if !current.members.is_empty() {
         let key = super::record::signing_key(repo, &plan, &sig)?;
         super::record::member_with_role(repo, &key, crate::model::trust::Role::Admin)?;
     }

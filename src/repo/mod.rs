@@ -107,6 +107,20 @@ impl DraftRepo {
         Ok(DraftRepo { repo })
     }
 
+    /// Opens the repository named by git's environment (`GIT_DIR`,
+    /// `GIT_OBJECT_DIRECTORY`, `GIT_ALTERNATE_OBJECT_DIRECTORIES`, ...), as a
+    /// hook run by `git receive-pack` must: the objects of a push wait in a
+    /// quarantine directory that only the environment names.
+    pub fn open_from_env() -> Result<Self> {
+        let repo = Repository::open_from_env().map_err(|e| match e.code() {
+            git2::ErrorCode::NotFound => {
+                Error::NotARepo(std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")))
+            }
+            _ => Error::from(e),
+        })?;
+        Ok(DraftRepo { repo })
+    }
+
     /// Wraps an already open repository.
     pub fn from_git(repo: Repository) -> Self {
         DraftRepo { repo }

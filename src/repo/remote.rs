@@ -36,6 +36,12 @@ impl Upstream {
     pub fn tracking(&self) -> String {
         format!("refs/remotes/{}/{}", self.remote, self.branch)
     }
+
+    /// Where a fetch puts the remote's branch until sync has judged it
+    /// (deleted again before sync returns).
+    pub fn incoming(&self) -> String {
+        format!("refs/duyet/incoming/{}/{}", self.remote, self.branch)
+    }
 }
 
 impl DraftRepo {
@@ -84,27 +90,71 @@ impl DraftRepo {
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
-    /// Fetches the upstream branch; returns its commit, or `None` when the
-    /// remote has no such branch yet.
+    /// Fetches the upstream branch into [`Upstream::incoming`], leaving the
+    /// remote-tracking ref alone (it moves only once the commits are
+    /// judged); returns the fetched commit, or `None` when the remote has
+    /// no such branch yet.
     pub fn fetch(&self, up: &Upstream) -> Result<Option<String>> {
-        let spec = format!("+refs/heads/{}:{}", up.branch, up.tracking());
+        let spec = format!("+refs/heads/{}:{}", up.branch, up.incoming());
         if up.is_local() {
-            let mut remote = self.repo.find_remote(&up.remote)?;
+            // An anonymous remote: no configured refspec, so libgit2 makes no
+            // opportunistic update of the remote-tracking ref.
+            let mut remote = self.repo.remote_anonymous(&up.url)?;
             remote.fetch(&[spec.as_str()], None, None).map_err(|e| {
                 Error::Remote(format!("fetch from {} failed: {}", up.url, e.message()))
             })?;
         } else {
-            match self.system_git(&["fetch", "--quiet", &up.remote, &spec]) {
+            // `--refmap=`: the configured refspecs do not apply, so git does
+            // not update the remote-tracking ref either.
+            match self.system_git(&["fetch", "--quiet", "--refmap=", &up.remote, &spec]) {
                 Ok(_) => {}
                 Err(Error::Remote(m)) if m.contains("couldn't find remote ref") => return Ok(None),
                 Err(e) => return Err(e),
             }
         }
-        Ok(self
-            .repo
-            .refname_to_id(&up.tracking())
-            .ok()
-            .map(|o| o.to_string()))
+        Ok(self.ref_id(&up.incoming()))
+    }
+
+    /// The commit a ref points to, if it exists.
+    pub fn ref_id(&self, name: &str) -> Option<String> {
+        self.repo.refname_to_id(name).ok().map(|o| o.to_string())
+    }
+
+    /// Points ref `name` at commit `id` (creating or moving it).
+    pub fn set_ref(&self, name: &str, id: &str, why: &str) -> Result<()> {
+        self.repo
+            .reference(name, Oid::from_str(id)?, true, &format!("duyet: {why}"))?;
+        Ok(())
+    }
+
+    /// Creates ref `name` at `id`; fails if it exists.
+    pub fn create_ref(&self, name: &str, id: &str, why: &str) -> Result<()> {
+        self.repo
+            .reference(name, Oid::from_str(id)?, false, &format!("duyet: {why}"))?;
+        Ok(())
+    }
+
+    /// Deletes ref `name` if it exists.
+    pub fn delete_ref(&self, name: &str) -> Result<()> {
+        match self.repo.find_reference(name) {
+            Ok(mut r) => Ok(r.delete()?),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The commits all refs point to (refs that name no commit are left out):
+    /// what a server already holds before a push.
+    pub fn ref_tips(&self) -> Result<Vec<String>> {
+        let mut tips = Vec::new();
+        for r in self.repo.references()? {
+            if let Ok(c) = r?.peel_to_commit() {
+                tips.push(c.id().to_string());
+            }
+        }
+        tips.sort();
+        tips.dedup();
+        Ok(tips)
     }
 
     /// Pushes the local branch to the upstream branch (never forced).
