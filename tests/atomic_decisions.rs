@@ -614,3 +614,42 @@ fn running_as_root() -> bool {
         .output()
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
+
+#[test]
+fn the_tui_shows_a_work_tree_warning_and_how_to_fix_it() {
+    use duyet::i18n::Lang;
+    use duyet::repo::{Finished, WorktreeWarning};
+    use duyet::tui::app::{Action, App};
+    use duyet::tui::keymap::Keymap;
+    use duyet::tui::theme::Theme;
+    use duyet::tui::worker::Done;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    for (lang, needle) in [
+        (Lang::En, "warning: recorded"),
+        (Lang::Vi, "cảnh báo: đã ghi xong"),
+    ] {
+        let mut app = App::new(lang, Keymap::default(), 1_709_251_200, (160, 30));
+        let done = Finished {
+            commit: "0123456789abcdef0123456789abcdef01234567".into(),
+            warning: Some(WorktreeWarning {
+                commit: "0123456789abcdef0123456789abcdef01234567".into(),
+                paths: vec![X_REVIEW.into()],
+                cause: "No space left on device".into(),
+            }),
+        };
+        app.update(Action::Done(Done::Decided("x".into(), Ok(done))));
+        let mut term = Terminal::new(TestBackend::new(160, 30)).unwrap();
+        term.draw(|f| duyet::tui::view::draw(f, &app, &Theme::default()))
+            .unwrap();
+        let screen = term.backend().to_string();
+        assert!(screen.contains(needle), "{screen}");
+        assert!(screen.contains("git checkout HEAD --"), "{screen}");
+        assert!(
+            screen.contains("'drafts/2024/x/review.toml'`"),
+            "the whole fix is shown: {screen}"
+        );
+        assert!(screen.contains("0123456789"), "{screen}");
+    }
+}

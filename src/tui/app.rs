@@ -584,8 +584,9 @@ impl App {
                     self.layers.push(Layer::Notice(e));
                 }
             }
-            Done::Revised(id, Ok(commit)) => {
-                self.message = Some((format!("✎ {id}: {:.10}", commit), false));
+            Done::Revised(id, Ok(done)) => {
+                self.message = Some((format!("✎ {id}: {:.10}", done.commit), false));
+                self.warn_worktree(&done);
                 self.reload();
             }
             Done::Synced(Ok(what)) => {
@@ -593,12 +594,13 @@ impl App {
                 self.reload();
             }
             Done::Decided(id, result) => match result {
-                Ok(commit) => {
+                Ok(done) => {
                     if matches!(self.layers.last(), Some(Layer::Decide(_))) {
                         self.layers.pop();
                     }
                     self.pending_notes.remove(&id);
-                    self.message = Some((format!("✓ {id}: {:.10}", commit), false));
+                    self.message = Some((format!("✓ {id}: {:.10}", done.commit), false));
+                    self.warn_worktree(&done);
                     self.send(Job::List);
                     self.send(Job::Stats);
                     self.send(Job::Audit);
@@ -615,6 +617,18 @@ impl App {
                     }
                 }
             },
+        }
+    }
+
+    /// The commit is made but the work tree could not follow: say so, and
+    /// how to fix it, in a notice.
+    fn warn_worktree(&mut self, done: &crate::repo::Finished) {
+        if let Some(w) = &done.warning {
+            let (vi, en) = w.texts();
+            self.layers.push(Layer::Notice(match self.lang {
+                Lang::Vi => vi,
+                Lang::En => en,
+            }));
         }
     }
 

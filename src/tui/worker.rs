@@ -79,7 +79,7 @@ pub enum Done {
     /// A diff: (id, old number, new number, diff and the new side's check findings).
     Diff(String, Option<usize>, usize, Result<Checked, String>),
     /// A decision was written (commit id) or refused.
-    Decided(String, Result<String, String>),
+    Decided(String, Result<crate::repo::Finished, String>),
     /// The audit's report.
     Audit(Result<Box<crate::audit::Report>, String>),
     /// Work in progress: what, and how many commits so far (not a job's end).
@@ -87,7 +87,7 @@ pub enum Done {
     /// A draft's text to edit: (id, text, approved).
     ForEdit(String, Result<(String, bool), String>),
     /// A revision was committed (commit id) or refused.
-    Revised(String, Result<String, String>),
+    Revised(String, Result<crate::repo::Finished, String>),
     /// Sync's outcome.
     Synced(Result<String, String>),
 }
@@ -225,9 +225,7 @@ pub fn run(repo: &DraftRepo, job: Job, cache: &mut Cache, progress: &mut dyn FnM
             Done::ForEdit(id, r)
         }
         Job::Revise(id, text, message) => {
-            let r = ops::revise::revise_text(repo, &id, &text, &message)
-                .map(|f| f.commit)
-                .map_err(|e| e.to_string());
+            let r = ops::revise::revise_text(repo, &id, &text, &message).map_err(|e| e.to_string());
             Done::Revised(id, r)
         }
         Job::Sync => Done::Synced(
@@ -242,7 +240,6 @@ pub fn run(repo: &DraftRepo, job: Job, cache: &mut Cache, progress: &mut dyn FnM
                 .map_err(|e| e.to_string())
                 .and_then(|signer| {
                     ops::decide(repo, &req, &signer, passphrase.as_deref())
-                        .map(|f| f.commit)
                         .map_err(|e| e.to_string())
                 });
             Done::Decided(id, result)
