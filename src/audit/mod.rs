@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 
 pub use judge::TIME_TOLERANCE_SECONDS;
 pub use pin::Pin;
-pub use problem::{Finding, Problem, explain};
+pub use problem::{Finding, Problem, explain, explain_vi};
 pub use trailers::parse_trailers;
 pub use verdicts::{Verdicts, mark, mark_with};
 
