@@ -382,8 +382,8 @@ fn concurrent_decisions_on_one_draft_are_refused_and_shown() {
     let err = sync(&DraftRepo::open(Some(&minh)).unwrap()).unwrap_err();
     let msg = err.to_string();
     assert!(msg.contains("drafts/2024/a"), "{msg}");
-    assert!(msg.contains("decision: returned by minh"), "{msg}");
-    assert!(msg.contains("decision: approved by ha"), "{msg}");
+    assert!(msg.contains("decision: returned by Đỗ Văn Minh"), "{msg}");
+    assert!(msg.contains("decision: approved by Trần Thu Hà"), "{msg}");
     assert_eq!(repo_state(&minh).1, minh_before.1, "work tree untouched");
     assert_eq!(
         git(&minh, &["rev-parse", "HEAD"]),
@@ -539,7 +539,9 @@ fn forged_on_the_remote(o: &Office, url: &str) {
     let SyncError::Refused(r) = &e else {
         panic!("{e}")
     };
-    assert_eq!(r.rejected.len(), 2, "{e}");
+    let mut commits: Vec<&str> = r.rejected.iter().map(|x| x.commit.as_str()).collect();
+    commits.dedup();
+    assert_eq!(commits.len(), 2, "{e}");
     assert!(r.rewritten.is_none());
     assert!(e.to_string().contains("không được ký") && e.to_string().contains("is not signed"));
 }

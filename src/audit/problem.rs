@@ -196,6 +196,75 @@ pub fn explain(p: &Problem) -> String {
     }
 }
 
+/// A plain explanation of `p` in Vietnamese (the same facts as [`explain`]).
+pub fn explain_vi(p: &Problem) -> String {
+    match p {
+        Problem::NoIntroduction => {
+            "không commit nào thêm .duyet/trust.toml: không có gì để tin; dùng --intro COMMIT"
+                .into()
+        }
+        Problem::Unsigned => "sửa review.toml hoặc danh sách tin cậy nhưng không được ký".into(),
+        Problem::BadSignature { reason } => format!("chữ ký không hợp lệ: {reason}"),
+        Problem::UnknownKey { key } => {
+            format!("ký bằng khóa không có trong danh sách tin cậy của commit cha: {key}")
+        }
+        Problem::NotAuthorized { name, role } => format!(
+            "do {name} ký, người không có vai trò {role} trong danh sách tin cậy của commit cha"
+        ),
+        Problem::ExtraFiles { files } => {
+            format!("commit quyết định mà sửa cả {}", files.join(", "))
+        }
+        Problem::TrailerMismatch { detail } => {
+            format!("phần cuối thông điệp không khớp review.toml: {detail}")
+        }
+        Problem::RevisionNotInTree { revision, actual } => format!(
+            "Revision {revision} không phải văn bản dự thảo trong commit này (draft.md là {actual})"
+        ),
+        Problem::ReviewerNotSigner {
+            path,
+            named,
+            signer,
+        } => format!("{path} ghi người duyệt là {named}, nhưng commit do {signer} ký"),
+        Problem::TimeMismatch {
+            path,
+            review,
+            commit,
+        } => format!("{path} ghi thời điểm duyệt {review}, nhưng commit được tạo lúc {commit}"),
+        Problem::Malformed { detail } => format!("không đọc được: {detail}"),
+        Problem::BadTree { path, fault } => {
+            let at = if path.is_empty() {
+                "thư mục gốc".to_string()
+            } else {
+                path.clone()
+            };
+            format!(
+                "trong {at}: git đọc khác hoặc từ chối ({})",
+                fault.explain()
+            )
+        }
+        Problem::MergeIntroduces { files } => format!(
+            "commit hợp nhất tự sửa {} (không phải thay đổi của một bên) mà không có chữ ký của người có quyền trong danh sách tin cậy của mọi commit cha",
+            files.join(", ")
+        ),
+        Problem::MergeCarries {
+            path,
+            writer,
+            reason,
+        } => format!(
+            "commit hợp nhất đưa vào {path} do commit {writer} viết, nhưng không được tính: {reason}"
+        ),
+        Problem::PinNotInHistory { pin } => format!(
+            "commit giới thiệu đã ghim {pin} không có trong lịch sử này: đây không phải lịch sử mà cơ quan đã ghim"
+        ),
+        Problem::PinKeyMismatch { expected, actual } => {
+            format!("commit giới thiệu đã ghim phải do khóa {expected} ký, nhưng: {actual}")
+        }
+        Problem::HistoryRewritten { recorded, head } => format!(
+            "lịch sử đã bị viết lại: đầu nhánh của lần kiểm tra trước, {recorded}, không phải tổ tiên của đầu nhánh hiện tại {head}"
+        ),
+    }
+}
+
 /// A finding about `commit`.
 pub fn finding(commit: &str, problem: Problem) -> Finding {
     Finding {

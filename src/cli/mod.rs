@@ -510,7 +510,8 @@ fn run(cli: &Cli, flag: Option<Lang>) -> Result<i32, Failure> {
         }
         Some(Command::Log { id, json: as_json }) => {
             let repo = open_indexed(cli)?;
-            let history = repo.history(id)?;
+            let mut history = repo.history(id)?;
+            crate::audit::mark_history(&repo, &mut history);
             if *as_json {
                 json(&history)
             } else {

@@ -44,33 +44,7 @@ fn visible(s: &str) -> String {
 impl Rejected {
     /// What is wrong, in Vietnamese.
     fn what_vi(&self) -> String {
-        match &self.problem {
-            Problem::Unsigned => {
-                "sửa review.toml hoặc danh sách tin cậy nhưng không được ký".into()
-            }
-            Problem::BadSignature { reason } => format!("chữ ký không hợp lệ: {reason}"),
-            Problem::UnknownKey { key } => {
-                format!("ký bằng khóa không có trong danh sách tin cậy: {key}")
-            }
-            Problem::NotAuthorized { name, role } => {
-                format!("do {name} ký, người không có vai trò {role} trong danh sách tin cậy")
-            }
-            Problem::ExtraFiles { files } => {
-                format!("commit quyết định mà sửa cả {}", files.join(", "))
-            }
-            Problem::TrailerMismatch { detail } => {
-                format!("phần cuối thông điệp không khớp review.toml: {detail}")
-            }
-            Problem::RevisionNotInTree { revision, .. } => {
-                format!("Revision {revision} không phải văn bản dự thảo trong commit này")
-            }
-            Problem::Malformed { detail } => format!("không đọc được: {detail}"),
-            Problem::MergeIntroduces { files } => format!(
-                "commit hợp nhất đưa vào {} với nội dung không bên nào có",
-                files.join(", ")
-            ),
-            _ => "vi phạm quy tắc tin cậy (xem `duyet audit`)".into(),
-        }
+        crate::audit::explain_vi(&self.problem)
     }
 
     /// One line: short id, who, what — in `lang`.
