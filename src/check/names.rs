@@ -119,32 +119,37 @@ pub(super) fn spelled_two_ways(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
         if styles.iter().all(|s| *s == styles[0]) {
             continue;
         }
+        // Reported once, at the first place of the rarer spelling.
+        let count = |f: &str| places.iter().filter(|p| p.text == f).count();
+        let rare = forms
+            .iter()
+            .copied()
+            .min_by_key(|f| count(f))
+            .unwrap_or(forms[0]);
+        let first = places.iter().find(|p| p.text == rare).unwrap_or(&places[0]);
+        let others: Vec<&str> = forms.iter().copied().filter(|f| *f != rare).collect();
         let where_ = places
             .iter()
             .map(|p| format!("“{}” {}:{}", p.text, p.line, p.column))
             .collect::<Vec<_>>()
             .join(", ");
-        for p in places {
-            let others: Vec<&str> = forms.iter().copied().filter(|f| *f != p.text).collect();
-            out.push(Finding::new(
-                "name-spelling",
-                Severity::Warning,
-                p.line,
-                p.column,
-                format!(
-                    "“{}” còn được viết là “{}” (khác dấu thanh): {where_}",
-                    p.text,
-                    others.join("”, “")
-                ),
-                format!(
-                    "“{}” is also written “{}” (tone marks differ): {where_}",
-                    p.text,
-                    others.join("”, “")
-                ),
-                "Thống nhất một cách viết đúng trong toàn văn bản",
-                "Use the one correct spelling throughout",
-            ));
-        }
+        let n = places.len();
+        out.push(Finding::new(
+            "name-spelling",
+            Severity::Warning,
+            first.line,
+            first.column,
+            format!(
+                "“{rare}” còn được viết là “{}” (khác dấu thanh), {n} chỗ: {where_}",
+                others.join("”, “")
+            ),
+            format!(
+                "“{rare}” is also written “{}” (tone marks differ), {n} places: {where_}",
+                others.join("”, “")
+            ),
+            "Thống nhất một cách viết đúng trong toàn văn bản",
+            "Use the one correct spelling throughout",
+        ));
     }
 }
 
@@ -152,6 +157,10 @@ pub(super) fn tone_placement(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
     let mut old = Vec::new();
     let mut new = Vec::new();
     for l in lines {
+        // The Quốc hiệu has its own rule ("CỘNG HÒA", Phụ lục I).
+        if super::parts::has_quoc_hieu(&l.text) {
+            continue;
+        }
         for (i, w) in l.raw.unicode_word_indices() {
             match tone_style(w) {
                 Some(true) => old.push((l.no, l.raw[..i].chars().count() + 1, w.to_string())),
@@ -169,18 +178,23 @@ pub(super) fn tone_placement(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
         (&old, &new)
     };
     let example = &majority[0].2;
-    for (line, column, word) in minority {
-        out.push(Finding::new(
-            "tone-placement",
-            Severity::Warning,
-            *line,
-            *column,
-            format!("Đặt dấu thanh kiểu khác phần còn lại của văn bản: “{word}” (văn bản phần lớn viết như “{example}”)"),
-            format!("Tone mark placed in the other style: “{word}” (most of the text writes like “{example}”)"),
-            "Thống nhất một kiểu đặt dấu (cũ: hòa, thủy; mới: hoà, thuỷ)",
-            "Use one style throughout (old: hòa, thủy; new: hoà, thuỷ)",
-        ));
-    }
+    let (line, column, _) = &minority[0];
+    let places: Vec<(usize, usize)> = minority.iter().map(|(l, c, _)| (*l, *c)).collect();
+    let (n, at) = (places.len(), super::places_list(&places));
+    let mut words: Vec<&str> = minority.iter().map(|m| m.2.as_str()).collect();
+    words.sort();
+    words.dedup();
+    let words = words.join("”, “");
+    out.push(Finding::new(
+        "tone-placement",
+        Severity::Warning,
+        *line,
+        *column,
+        format!("Đặt dấu thanh kiểu khác phần còn lại của văn bản: “{words}” ({n} chỗ: {at}; văn bản phần lớn viết như “{example}”, {} chỗ)", majority.len()),
+        format!("Tone marks placed in the other style: “{words}” ({n} places: {at}; most of the text writes like “{example}”, {} places)", majority.len()),
+        format!("Thống nhất một kiểu đặt dấu, như “{example}” (cũ: hòa, thủy; mới: hoà, thuỷ)"),
+        format!("Use one style throughout, like “{example}” (old: hòa, thủy; new: hoà, thuỷ)"),
+    ));
 }
 
 /// Whether `c` is a Latin-1 character that Vietnamese text in Unicode
