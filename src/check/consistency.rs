@@ -186,6 +186,7 @@ pub(super) fn citations(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
         }
         let places: Vec<(usize, usize)> = uses.iter().map(|u| (u.1, u.2)).collect();
         let (n, at) = (places.len(), places_list(&places));
+        let pl = super::places_en(n);
         let list = dates
             .iter()
             .map(|d| dmy(*d))
@@ -197,7 +198,7 @@ pub(super) fn citations(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
             places[0].0,
             places[0].1,
             format!("Văn bản “{sym}” được dẫn với các ngày khác nhau ({list}) ({n} chỗ: {at})"),
-            format!("“{sym}” is cited with different dates ({list}) ({n} places: {at})"),
+            format!("“{sym}” is cited with different dates ({list}) ({pl}: {at})"),
             "Thống nhất ngày của văn bản được dẫn",
             "Give the cited document one date",
         ));

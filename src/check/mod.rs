@@ -112,6 +112,15 @@ pub(crate) fn places_list(places: &[(usize, usize)]) -> String {
     s
 }
 
+/// "1 place" or "3 places", for English messages.
+pub(crate) fn places_en(n: usize) -> String {
+    if n == 1 {
+        "1 place".to_string()
+    } else {
+        format!("{pl}")
+    }
+}
+
 /// Column (1-based, in chars) of byte offset `byte` in `line`.
 pub(crate) fn column_at(line: &str, byte: usize) -> usize {
     line.get(..byte).map_or(1, |p| p.chars().count() + 1)

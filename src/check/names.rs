@@ -134,6 +134,7 @@ pub(super) fn spelled_two_ways(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
             .collect::<Vec<_>>()
             .join(", ");
         let n = places.len();
+        let pl = super::places_en(n);
         out.push(Finding::new(
             "name-spelling",
             Severity::Warning,
@@ -144,7 +145,7 @@ pub(super) fn spelled_two_ways(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
                 others.join("”, “")
             ),
             format!(
-                "“{rare}” is also written “{}” (tone marks differ), {n} places: {where_}",
+                "“{rare}” is also written “{}” (tone marks differ), {pl}: {where_}",
                 others.join("”, “")
             ),
             "Thống nhất một cách viết đúng trong toàn văn bản",
@@ -181,6 +182,7 @@ pub(super) fn tone_placement(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
     let (line, column, _) = &minority[0];
     let places: Vec<(usize, usize)> = minority.iter().map(|(l, c, _)| (*l, *c)).collect();
     let (n, at) = (places.len(), super::places_list(&places));
+    let pl = super::places_en(n);
     let mut words: Vec<&str> = minority.iter().map(|m| m.2.as_str()).collect();
     words.sort();
     words.dedup();
@@ -191,7 +193,7 @@ pub(super) fn tone_placement(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
         *line,
         *column,
         format!("Đặt dấu thanh kiểu khác phần còn lại của văn bản: “{words}” ({n} chỗ: {at}; văn bản phần lớn viết như “{example}”, {} chỗ)", majority.len()),
-        format!("Tone marks placed in the other style: “{words}” ({n} places: {at}; most of the text writes like “{example}”, {} places)", majority.len()),
+        format!("Tone marks placed in the other style: “{words}” ({pl}: {at}; most of the text writes like “{example}”, {} places)", majority.len()),
         format!("Thống nhất một kiểu đặt dấu, như “{example}” (cũ: hòa, thủy; mới: hoà, thuỷ)"),
         format!("Use one style throughout, like “{example}” (old: hòa, thủy; new: hoà, thuỷ)"),
     ));

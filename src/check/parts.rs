@@ -315,6 +315,12 @@ pub(super) fn number_and_symbol(lines: &[DocLine<'_>], kind: Kind, out: &mut Vec
             format!("Write “0{number}”"),
         ));
     }
+    // A legal normative document carries its year: "Số: 128/2025/QĐ-UBND"
+    // (Phụ lục I, I.3).
+    let symbol = match symbol.trim().split_once('/') {
+        Some((year, rest)) if year.len() == 4 && year.chars().all(|c| c.is_ascii_digit()) => rest,
+        _ => symbol,
+    };
     let groups: Vec<&str> = symbol.trim().split('-').collect();
     let well_formed = !symbol.contains(' ')
         && groups

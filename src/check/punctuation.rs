@@ -43,13 +43,14 @@ fn report(kind: &Kind, found: BTreeMap<String, Vec<(usize, usize)>>, out: &mut V
     for (what, places) in found {
         let (line, column) = places[0];
         let (n, at) = (places.len(), places_list(&places));
+        let pl = super::places_en(n);
         out.push(Finding::new(
             "punctuation",
             Severity::Warning,
             line,
             column,
             format!("{}: “{what}” ({n} chỗ: {at})", kind.vi),
-            format!("{}: “{what}” ({n} places: {at})", kind.en),
+            format!("{}: “{what}” ({pl}: {at})", kind.en),
             kind.fix_vi,
             kind.fix_en,
         ));
@@ -176,10 +177,18 @@ pub(super) fn spacing(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
                 false
             };
             if found {
+                let from = if t == "-" || t.starts_with('-') { w - 1 } else { w };
+                let to = if t == "-" { w + 1 } else if t.starts_with('-') { w } else { w + 1 };
+                let shown = tokens[from..=to.min(tokens.len() - 1)]
+                    .iter()
+                    .map(|(_, t)| *t)
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let shown = shown.trim_end_matches([',', ';', '.', ')']).to_string();
                 symbol
-                    .entry(around(s, start))
+                    .entry(shown)
                     .or_insert_with(Vec::new)
-                    .push((l.no, column_at(s, start)));
+                    .push((l.no, column_at(s, tokens[from].0)));
             }
         }
     }
@@ -233,6 +242,7 @@ pub(super) fn brackets(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
         return;
     };
     let (n, at) = (places.len(), places_list(&places));
+    let pl = super::places_en(n);
     out.push(Finding::new(
         "punctuation",
         Severity::Warning,

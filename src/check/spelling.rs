@@ -21,6 +21,15 @@ fn checkable(word: &str) -> bool {
     if !word.chars().all(char::is_alphabetic) || !word.chars().any(vietnamese_letter) {
         return false;
     }
+    // No vowel at all: initials ("đtb" after "- Lưu: VT, NC.") or an abbreviation.
+    if !word.to_lowercase().chars().any(|c| {
+        let base: String = unicode_normalization::UnicodeNormalization::nfd(std::iter::once(c))
+            .take(1)
+            .collect();
+        "aeiouy".contains(base.as_str())
+    }) {
+        return false;
+    }
     let upper_after_first = word.chars().skip(1).any(char::is_uppercase);
     let all_upper = word.chars().all(|c| !c.is_lowercase());
     if upper_after_first && !all_upper {
@@ -116,7 +125,7 @@ pub(super) fn syllables(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
             line,
             column,
             format!("“{word}”: {} ({n} chỗ: {at})", s.why_vi),
-            format!("“{word}”: {} ({n} places: {at})", s.why_en),
+            format!("“{word}”: {} ({pl}: {at})", s.why_en),
             fix_vi,
             fix_en,
         ));
@@ -176,13 +185,14 @@ pub(super) fn glued_and_doubled(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
     for (w, places) in glued {
         let (line, column) = places[0];
         let (n, at) = (places.len(), places_list(&places));
+        let pl = super::places_en(n);
         out.push(Finding::new(
             "spelling",
             Severity::Warning,
             line,
             column,
             format!("Chữ dính liền với số: “{w}” ({n} chỗ: {at})"),
-            format!("Letters glued to a number: “{w}” ({n} places: {at})"),
+            format!("Letters glued to a number: “{w}” ({pl}: {at})"),
             "Cách chữ giữa số và chữ",
             "Put a space between the number and the word",
         ));
@@ -190,13 +200,14 @@ pub(super) fn glued_and_doubled(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
     for (w, places) in doubled {
         let (line, column) = places[0];
         let (n, at) = (places.len(), places_list(&places));
+        let pl = super::places_en(n);
         out.push(Finding::new(
             "spelling",
             Severity::Warning,
             line,
             column,
             format!("Từ lặp: “{w}” ({n} chỗ: {at})"),
-            format!("A word typed twice: “{w}” ({n} places: {at})"),
+            format!("A word typed twice: “{w}” ({pl}: {at})"),
             "Bỏ từ thừa",
             "Remove the extra word",
         ));
@@ -218,6 +229,7 @@ pub(super) fn garbled(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
         return;
     };
     let (n, at) = (places.len(), places_list(&places));
+    let pl = super::places_en(n);
     out.push(Finding::new(
         "garbled-text",
         Severity::Warning,
