@@ -71,7 +71,9 @@ fn the_seed_as_given() {
     assert_eq!(spelled.len(), 1, "{spelled:#?}");
     assert!(spelled[0].message_en.contains("“Trảng Định”"));
     assert!(spelled[0].message_en.contains("4 places"), "{}", spelled[0].message_en);
-    assert_eq!(spelled[0].message_en.matches("Định” ").count(), 4);
+    for place in ["7:208", "16:333", "26:72", "32:222"] {
+        assert!(spelled[0].message_en.contains(place), "{place}");
+    }
     assert_eq!(spelled[0].severity, Severity::Warning);
     // the fixed text with its header is clean
     assert!(errors_and_warnings(GOOD_CV, Kind::CongVan).is_empty());

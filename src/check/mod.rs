@@ -117,7 +117,7 @@ pub(crate) fn places_en(n: usize) -> String {
     if n == 1 {
         "1 place".to_string()
     } else {
-        format!("{pl}")
+        format!("{n} places")
     }
 }
 

@@ -178,7 +178,15 @@ pub(super) fn tone_placement(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
     } else {
         (&old, &new)
     };
-    let example = &majority[0].2;
+    // The majority's most frequent word, as an example of the style to keep.
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for m in majority.iter() {
+        *counts.entry(m.2.to_lowercase()).or_default() += 1;
+    }
+    let example = counts
+        .iter()
+        .max_by_key(|(_, n)| **n)
+        .map_or(String::new(), |(w, _)| w.clone());
     let (line, column, _) = &minority[0];
     let places: Vec<(usize, usize)> = minority.iter().map(|(l, c, _)| (*l, *c)).collect();
     let (n, at) = (places.len(), super::places_list(&places));

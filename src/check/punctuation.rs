@@ -149,7 +149,7 @@ pub(super) fn spacing(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
             .filter(|(_, t)| !t.is_empty())
             .collect();
         for w in 0..tokens.len() {
-            let (start, t) = tokens[w];
+            let (_, t) = tokens[w];
             let left_symbol = |t: &str| {
                 let t = t.trim_end_matches('-');
                 (t.contains('/') && t.split('/').next().is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty()) && t.chars().last().is_some_and(|c| c.is_alphanumeric()))
@@ -242,7 +242,6 @@ pub(super) fn brackets(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
         return;
     };
     let (n, at) = (places.len(), places_list(&places));
-    let pl = super::places_en(n);
     out.push(Finding::new(
         "punctuation",
         Severity::Warning,

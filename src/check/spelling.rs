@@ -107,6 +107,7 @@ pub(super) fn syllables(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
     for (word, s) in slips {
         let (line, column) = s.places[0];
         let n = s.places.len();
+        let pl = super::places_en(n);
         let at = places_list(&s.places);
         let (fix_vi, fix_en) = if s.fix.is_empty() {
             (
@@ -229,7 +230,6 @@ pub(super) fn garbled(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
         return;
     };
     let (n, at) = (places.len(), places_list(&places));
-    let pl = super::places_en(n);
     out.push(Finding::new(
         "garbled-text",
         Severity::Warning,
