@@ -72,9 +72,15 @@ fn compound_and_ministerial_deputy_titles_are_right() {
         ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"),
     ] {
         let text = QD.replace("**GIÁM ĐỐC**", &format!("**{head}\n{deputy}**"));
-        assert!(not_info(&text, Kind::QuyetDinh).is_empty(), "{head} / {deputy}");
+        assert!(
+            not_info(&text, Kind::QuyetDinh).is_empty(),
+            "{head} / {deputy}"
+        );
     }
-    let wrong = QD.replace("**GIÁM ĐỐC**", "**KT. BỘ TRƯỞNG, CHỦ NHIỆM\nCHÁNH VĂN PHÒNG**");
+    let wrong = QD.replace(
+        "**GIÁM ĐỐC**",
+        "**KT. BỘ TRƯỞNG, CHỦ NHIỆM\nCHÁNH VĂN PHÒNG**",
+    );
     assert_eq!(errors(&wrong, Kind::QuyetDinh)[0].rule, "authority");
 }
 
@@ -141,16 +147,25 @@ fn cong_hoa_is_said_once() {
 /// mixed tone style (was one warning per word), a slip typed three times.
 #[test]
 fn one_inconsistency_is_one_finding() {
-    let text = QD
-        .replace("điện tử của Sở", "điện tử cuả Sở")
-        .replace("Ban Biên tập có nhiệm vụ", "Ban Biên tập (hoà hợp, thuỷ lợi, khoẻ) có nhiệm vụ");
+    let text = QD.replace("điện tử của Sở", "điện tử cuả Sở").replace(
+        "Ban Biên tập có nhiệm vụ",
+        "Ban Biên tập (hoà hợp, thuỷ lợi, khoẻ) có nhiệm vụ",
+    );
     let fs = not_info(&text, Kind::QuyetDinh);
     let tone: Vec<_> = fs.iter().filter(|f| f.rule == "tone-placement").collect();
     assert_eq!(tone.len(), 1, "{fs:#?}");
-    assert!(tone[0].message_en.contains("3 places"), "{}", tone[0].message_en);
+    assert!(
+        tone[0].message_en.contains("3 places"),
+        "{}",
+        tone[0].message_en
+    );
     let slip: Vec<_> = fs.iter().filter(|f| f.rule == "spelling").collect();
     assert_eq!(slip.len(), 1, "{fs:#?}");
-    assert!(slip[0].message_en.contains("3 places"), "{}", slip[0].message_en);
+    assert!(
+        slip[0].message_en.contains("3 places"),
+        "{}",
+        slip[0].message_en
+    );
     assert_eq!(slip[0].fix_vi, "Viết “của”");
 }
 

@@ -70,7 +70,11 @@ fn the_seed_as_given() {
     let spelled: Vec<_> = fs.iter().filter(|f| f.rule == "name-spelling").collect();
     assert_eq!(spelled.len(), 1, "{spelled:#?}");
     assert!(spelled[0].message_en.contains("“Trảng Định”"));
-    assert!(spelled[0].message_en.contains("4 places"), "{}", spelled[0].message_en);
+    assert!(
+        spelled[0].message_en.contains("4 places"),
+        "{}",
+        spelled[0].message_en
+    );
     for place in ["7:208", "16:333", "26:72", "32:222"] {
         assert!(spelled[0].message_en.contains(place), "{place}");
     }

@@ -114,7 +114,11 @@ pub(super) fn weekdays(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
                         l.no,
                         column_at(l.raw, i),
                         format!("Ngày {} là {real}, không phải {name}", dmy(date)),
-                        format!("{} is a {:?}, not {name} ({day:?})", dmy(date), date.weekday()),
+                        format!(
+                            "{} is a {:?}, not {name} ({day:?})",
+                            dmy(date),
+                            date.weekday()
+                        ),
                         format!("Sửa thứ thành “{real}” hoặc sửa lại ngày"),
                         format!("Make the weekday “{real}” or fix the date"),
                     ));
@@ -168,8 +172,14 @@ pub(super) fn citations(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
                     Severity::Warning,
                     l.no,
                     col,
-                    format!("Văn bản được dẫn “{sym}” ngày {} muộn hơn ngày của chính văn bản này", dmy(date)),
-                    format!("The cited “{sym}” of {} is dated after this document", dmy(date)),
+                    format!(
+                        "Văn bản được dẫn “{sym}” ngày {} muộn hơn ngày của chính văn bản này",
+                        dmy(date)
+                    ),
+                    format!(
+                        "The cited “{sym}” of {} is dated after this document",
+                        dmy(date)
+                    ),
                     "Kiểm tra lại số, ngày của văn bản được dẫn",
                     "Check the cited document's number and date",
                 ));
@@ -187,11 +197,7 @@ pub(super) fn citations(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
         let places: Vec<(usize, usize)> = uses.iter().map(|u| (u.1, u.2)).collect();
         let (n, at) = (places.len(), places_list(&places));
         let pl = super::places_en(n);
-        let list = dates
-            .iter()
-            .map(|d| dmy(*d))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = dates.iter().map(|d| dmy(*d)).collect::<Vec<_>>().join(", ");
         out.push(Finding::new(
             "consistency",
             Severity::Warning,

@@ -212,9 +212,7 @@ pub(super) fn required(lines: &[DocLine<'_>], kind: Kind, out: &mut Vec<Finding>
         .take(2)
         .any(|l| is_person_name(&l.text));
     let last = lines.iter().rev().find(|l| !l.text.is_empty());
-    if !named
-        && last.is_none_or(|l| is_upper_line(&l.text) || l.text.ends_with(['.', ';', ':']))
-    {
+    if !named && last.is_none_or(|l| is_upper_line(&l.text) || l.text.ends_with(['.', ';', ':'])) {
         missing(
             out,
             "họ tên người ký",
@@ -486,7 +484,7 @@ fn list_punctuation(items: &[&DocLine<'_>], what_vi: &str, what_en: &str, out: &
                 format!("Write “- {}”", l.text),
             ));
         }
-        if !l.text.ends_with(want) && !(last && luu_with_initials(&l.text)) {
+        if !(l.text.ends_with(want) || last && luu_with_initials(&l.text)) {
             out.push(Finding::new(
                 "list-punctuation",
                 Severity::Error,

@@ -59,23 +59,15 @@ fn report(kind: &Kind, found: BTreeMap<String, Vec<(usize, usize)>>, out: &mut V
 
 /// A few characters around byte `i` of `s`, for the message.
 fn around(s: &str, i: usize) -> String {
-    let start = s[..i]
-        .char_indices()
-        .rev()
-        .nth(7)
-        .map_or(0, |(b, _)| b);
-    let end = s[i..]
-        .char_indices()
-        .nth(8)
-        .map_or(s.len(), |(b, _)| i + b);
+    let start = s[..i].char_indices().rev().nth(7).map_or(0, |(b, _)| b);
+    let end = s[i..].char_indices().nth(8).map_or(s.len(), |(b, _)| i + b);
     s[start..end].trim().to_string()
 }
 
 fn symbol_group(t: &str) -> bool {
     t.chars().any(|c| c.is_uppercase())
-        && t.chars().all(|c| {
-            c.is_alphanumeric() || matches!(c, '/' | '&' | '.' | ',' | ';' | ')' | '(')
-        })
+        && t.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '/' | '&' | '.' | ',' | ';' | ')' | '('))
         && t.trim_end_matches([',', ';', '.', ')'])
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '/' | '&' | '.'))
@@ -152,7 +144,11 @@ pub(super) fn spacing(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
             let (_, t) = tokens[w];
             let left_symbol = |t: &str| {
                 let t = t.trim_end_matches('-');
-                (t.contains('/') && t.split('/').next().is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty()) && t.chars().last().is_some_and(|c| c.is_alphanumeric()))
+                (t.contains('/')
+                    && t.split('/')
+                        .next()
+                        .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty())
+                    && t.chars().last().is_some_and(|c| c.is_alphanumeric()))
                     || (!t.is_empty() && t.chars().all(|c| c.is_ascii_digit()))
             };
             let found = if t == "-" {
@@ -177,8 +173,18 @@ pub(super) fn spacing(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
                 false
             };
             if found {
-                let from = if t == "-" || t.starts_with('-') { w - 1 } else { w };
-                let to = if t == "-" { w + 1 } else if t.starts_with('-') { w } else { w + 1 };
+                let from = if t == "-" || t.starts_with('-') {
+                    w - 1
+                } else {
+                    w
+                };
+                let to = if t == "-" {
+                    w + 1
+                } else if t.starts_with('-') {
+                    w
+                } else {
+                    w + 1
+                };
                 let shown = tokens[from..=to.min(tokens.len() - 1)]
                     .iter()
                     .map(|(_, t)| *t)

@@ -71,11 +71,7 @@ pub(super) fn syllables(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
                     "dấu thanh đặt sai nguyên âm",
                     "tone mark on the wrong vowel",
                 ),
-                Problem::TwoTones => (
-                    String::new(),
-                    "có hai dấu thanh",
-                    "two tone marks",
-                ),
+                Problem::TwoTones => (String::new(), "có hai dấu thanh", "two tone marks"),
                 Problem::OnsetRule => (
                     String::new(),
                     "sai quy tắc c/k, g/gh, ng/ngh",
@@ -115,10 +111,7 @@ pub(super) fn syllables(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
                 format!("Check the spelling of “{word}”"),
             )
         } else {
-            (
-                format!("Viết “{}”", s.fix),
-                format!("Write “{}”", s.fix),
-            )
+            (format!("Viết “{}”", s.fix), format!("Write “{}”", s.fix))
         };
         out.push(Finding::new(
             "spelling",

@@ -74,7 +74,14 @@ impl Seq {
     }
 }
 
-fn warn(out: &mut Vec<Finding>, l: &DocLine<'_>, vi: String, en: String, fix_vi: String, fix_en: String) {
+fn warn(
+    out: &mut Vec<Finding>,
+    l: &DocLine<'_>,
+    vi: String,
+    en: String,
+    fix_vi: String,
+    fix_en: String,
+) {
     out.push(Finding::new(
         "structure",
         Severity::Warning,
@@ -103,14 +110,20 @@ pub(super) fn numbering(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
                     out,
                     l,
                     format!("“Điều {n}” đứng sau “Điều {p}”: số điều bị lặp hoặc nhảy cóc"),
-                    format!("“Điều {n}” follows “Điều {p}”: an article number repeats or is skipped"),
+                    format!(
+                        "“Điều {n}” follows “Điều {p}”: an article number repeats or is skipped"
+                    ),
                     format!("Đánh số liên tục: “Điều {}”", p + 1),
                     format!("Number articles in order: “Điều {}”", p + 1),
                 );
             }
             clauses = Seq::new();
             points = None;
-        } else if let Some(n) = t.split_once(". ").and_then(|(h, _)| roman(h)).and(section(t)) {
+        } else if let Some(n) = t
+            .split_once(". ")
+            .and_then(|(h, _)| roman(h))
+            .and(section(t))
+        {
             if let Some(p) = sections.take(n) {
                 warn(
                     out,
@@ -154,8 +167,14 @@ pub(super) fn numbering(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
                         warn(
                             out,
                             l,
-                            format!("Điểm “{c})” đứng sau “{})”: sai thứ tự bảng chữ cái tiếng Việt", POINTS[p]),
-                            format!("Point “{c})” follows “{})”: not in the order of the Vietnamese alphabet", POINTS[p]),
+                            format!(
+                                "Điểm “{c})” đứng sau “{})”: sai thứ tự bảng chữ cái tiếng Việt",
+                                POINTS[p]
+                            ),
+                            format!(
+                                "Point “{c})” follows “{})”: not in the order of the Vietnamese alphabet",
+                                POINTS[p]
+                            ),
                             format!("Viết “{want})”"),
                             format!("Write “{want})”"),
                         );
@@ -176,7 +195,11 @@ pub(super) fn nhu_dieu(lines: &[DocLine<'_>], kind: Kind, out: &mut Vec<Finding>
     let Some(noi_nhan) = lines.iter().position(|l| l.text.starts_with("Nơi nhận")) else {
         return;
     };
-    let Some(last) = lines[..noi_nhan].iter().filter_map(|l| article(&l.text)).last() else {
+    let Some(last) = lines[..noi_nhan]
+        .iter()
+        .rev()
+        .find_map(|l| article(&l.text))
+    else {
         return;
     };
     for l in &lines[noi_nhan + 1..] {
@@ -197,7 +220,9 @@ pub(super) fn nhu_dieu(lines: &[DocLine<'_>], kind: Kind, out: &mut Vec<Finding>
                 Severity::Warning,
                 l.no,
                 column_of(l.raw, "Như"),
-                format!("“Như Điều {n}” nhưng điều cuối cùng (giao tổ chức thực hiện) là Điều {last}"),
+                format!(
+                    "“Như Điều {n}” nhưng điều cuối cùng (giao tổ chức thực hiện) là Điều {last}"
+                ),
                 format!("“Như Điều {n}”, but the last article (who carries it out) is Điều {last}"),
                 format!("Viết “- Như Điều {last};”"),
                 format!("Write “- Như Điều {last};”"),
