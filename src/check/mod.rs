@@ -112,6 +112,28 @@ pub(crate) fn places_list(places: &[(usize, usize)]) -> String {
     s
 }
 
+/// The words of `s` as maximal runs of letters and digits, with their byte
+/// offsets: much faster than Unicode word segmentation, and enough for the
+/// checks (which then look at letters and digits only).
+pub(crate) fn words(s: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut start = None;
+    let mut chars = s.char_indices().chain(std::iter::once((s.len(), ' ')));
+    std::iter::from_fn(move || {
+        for (i, c) in chars.by_ref() {
+            let word_char = c.is_alphanumeric() || ('\u{300}'..='\u{36f}').contains(&c);
+            match (start, word_char) {
+                (None, true) => start = Some(i),
+                (Some(b), false) => {
+                    start = None;
+                    return Some((b, &s[b..i]));
+                }
+                _ => {}
+            }
+        }
+        None
+    })
+}
+
 /// "1 place" or "3 places", for English messages.
 pub(crate) fn places_en(n: usize) -> String {
     if n == 1 {

@@ -1,7 +1,7 @@
 //! Spelling consistency: one name written two ways, old and new tone
 //! placement mixed, and text in legacy TCVN3 / VNI encodings.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
@@ -65,6 +65,11 @@ fn phrases(lines: &[DocLine<'_>]) -> Vec<Phrase> {
 
 /// Tone placement style of a word: Some(true) old ("hòa"), Some(false) new ("hoà").
 fn tone_style(word: &str) -> Option<bool> {
+    // Only words ending in a, e or y (with any tone) can be "oa", "oe", "uy".
+    const ENDS: &str = "aàáảãạeèéẻẽẹyỳýỷỹỵAÀÁẢÃẠEÈÉẺẼẸYỲÝỶỸỴ";
+    if !word.chars().last().is_some_and(|c| ENDS.contains(c)) {
+        return None;
+    }
     let lower = word.to_lowercase();
     let base = fold_tones(&lower);
     if base.starts_with("qu") || base.starts_with("gi") {
@@ -155,21 +160,28 @@ pub(super) fn spelled_two_ways(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
 }
 
 pub(super) fn tone_placement(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
-    let mut old = Vec::new();
-    let mut new = Vec::new();
-    for l in lines {
+    // (line index, byte offset, word); columns are counted only for the
+    // places shown, and each distinct word's style is judged once.
+    let mut old: Vec<(usize, usize, &str)> = Vec::new();
+    let mut new: Vec<(usize, usize, &str)> = Vec::new();
+    let mut styles: HashMap<&str, Option<bool>> = HashMap::new();
+    for (k, l) in lines.iter().enumerate() {
         // The Quốc hiệu has its own rule ("CỘNG HÒA", Phụ lục I).
         if super::parts::has_quoc_hieu(&l.text) {
             continue;
         }
-        for (i, w) in l.raw.unicode_word_indices() {
-            match tone_style(w) {
-                Some(true) => old.push((l.no, l.raw[..i].chars().count() + 1, w.to_string())),
-                Some(false) => new.push((l.no, l.raw[..i].chars().count() + 1, w.to_string())),
+        for (i, w) in super::words(l.raw) {
+            match *styles.entry(w).or_insert_with(|| tone_style(w)) {
+                Some(true) => old.push((k, i, w)),
+                Some(false) => new.push((k, i, w)),
                 None => {}
             }
         }
     }
+    let place = |&(k, i, _): &(usize, usize, &str)| {
+        let l: &DocLine<'_> = &lines[k];
+        (l.no, super::column_at(l.raw, i))
+    };
     if old.is_empty() || new.is_empty() {
         return;
     }
@@ -187,19 +199,23 @@ pub(super) fn tone_placement(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
         .iter()
         .max_by_key(|(_, n)| **n)
         .map_or(String::new(), |(w, _)| w.clone());
-    let (line, column, _) = &minority[0];
-    let places: Vec<(usize, usize)> = minority.iter().map(|(l, c, _)| (*l, *c)).collect();
-    let (n, at) = (places.len(), super::places_list(&places));
+    let (line, column) = place(&minority[0]);
+    let places: Vec<(usize, usize)> = minority.iter().take(13).map(place).collect();
+    let n = minority.len();
+    let mut at = super::places_list(&places[..places.len().min(12)]);
+    if n > 12 {
+        at.push_str(&format!(", … (+{})", n - 12));
+    }
     let pl = super::places_en(n);
-    let mut words: Vec<&str> = minority.iter().map(|m| m.2.as_str()).collect();
+    let mut words: Vec<&str> = minority.iter().map(|m| m.2).collect();
     words.sort();
     words.dedup();
     let words = words.join("”, “");
     out.push(Finding::new(
         "tone-placement",
         Severity::Warning,
-        *line,
-        *column,
+        line,
+        column,
         format!("Đặt dấu thanh kiểu khác phần còn lại của văn bản: “{words}” ({n} chỗ: {at}; văn bản phần lớn viết như “{example}”, {} chỗ)", majority.len()),
         format!("Tone marks placed in the other style: “{words}” ({pl}: {at}; most of the text writes like “{example}”, {} places)", majority.len()),
         format!("Thống nhất một kiểu đặt dấu, như “{example}” (cũ: hòa, thủy; mới: hoà, thuỷ)"),

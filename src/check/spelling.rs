@@ -2,9 +2,7 @@
 //! to numbers, a word typed twice, and text garbled by control characters.
 //! Each distinct slip is reported once, with its count and every place.
 
-use std::collections::BTreeMap;
-
-use unicode_segmentation::UnicodeSegmentation;
+use std::collections::{BTreeMap, HashMap};
 
 use super::syllable::{Problem, check_word};
 use super::{DocLine, Finding, Severity, column_at, places_list};
@@ -54,15 +52,20 @@ struct Slip {
 /// Every word that is not a well-formed Vietnamese syllable.
 pub(super) fn syllables(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
     let mut slips: BTreeMap<String, Slip> = BTreeMap::new();
+    // A document repeats its words: judge each distinct word once.
+    let mut judged: HashMap<&str, Option<Problem>> = HashMap::new();
     for l in lines {
-        for (i, w) in l.raw.unicode_word_indices() {
-            if !checkable(w) {
-                continue;
-            }
-            let lower = w.to_lowercase();
-            let capitalised = w.chars().next().is_some_and(char::is_uppercase)
-                && !w.chars().all(|c| !c.is_lowercase());
-            let Err(p) = check_word(&lower, capitalised) else {
+        for (i, w) in super::words(l.raw) {
+            let verdict = judged.entry(w).or_insert_with(|| {
+                if !checkable(w) {
+                    return None;
+                }
+                let lower = w.to_lowercase();
+                let capitalised = w.chars().next().is_some_and(char::is_uppercase)
+                    && !w.chars().all(|c| !c.is_lowercase());
+                check_word(&lower, capitalised).err()
+            });
+            let Some(p) = verdict.clone() else {
                 continue;
             };
             let (fix, why_vi, why_en) = match p {
@@ -152,10 +155,7 @@ pub(super) fn glued_and_doubled(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
     let mut doubled: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
     for l in lines {
         let mut prev: Option<(usize, &str)> = None;
-        for (i, w) in l.raw.split_word_bound_indices() {
-            if w == " " {
-                continue;
-            }
+        for (i, w) in super::words(l.raw) {
             let has_digit = w.chars().any(|c| c.is_ascii_digit());
             if has_digit && w.chars().any(vietnamese_letter) {
                 glued
@@ -164,9 +164,10 @@ pub(super) fn glued_and_doubled(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
                     .push((l.no, column_at(l.raw, i)));
             }
             if let Some((pi, p)) = prev
-                && p.to_lowercase() == w.to_lowercase()
-                && NEVER_TWICE.contains(&w.to_lowercase().as_str())
+                && p.len() == w.len()
                 && l.raw.get(pi + p.len()..i) == Some(" ")
+                && (p == w || p.to_lowercase() == w.to_lowercase())
+                && NEVER_TWICE.contains(&w.to_lowercase().as_str())
             {
                 doubled
                     .entry(format!("{p} {w}"))
