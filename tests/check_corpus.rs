@@ -394,6 +394,27 @@ fn one_planted_error_per_rule_is_found() {
             "required-part",
             "“CỘNG HÒA”",
         ),
+        (
+            "qd-thanhhoa-128-2025",
+            "Số: 128/2025/QĐ-UBND",
+            "Số: 128/2024/QĐ-UBND",
+            "number-symbol",
+            "year of issue",
+        ),
+        (
+            "tt-thanhhoa-vp-1818-2025",
+            "- Như trên;\n",
+            "",
+            "list-punctuation",
+            "Như trên",
+        ),
+        (
+            "qd-kontum-06-2024",
+            "Ủy ban nhân dân tỉnh.",
+            "Ủy ban nhân dân Tỉnh.",
+            "name-case",
+            "“dân Tỉnh”",
+        ),
     ];
     let mut found = 0;
     let mut planted = 0;
@@ -429,5 +450,5 @@ fn one_planted_error_per_rule_is_found() {
             assert!(!f.message_vi.is_empty() && !f.fix_vi.is_empty() && !f.fix_en.is_empty());
         }
     }
-    assert_eq!((planted, found), (30, 30));
+    assert_eq!((planted, found), (33, 33));
 }

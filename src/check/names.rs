@@ -278,3 +278,59 @@ pub(super) fn legacy_encoding(lines: &[DocLine<'_>]) -> Option<Finding> {
         "Convert it to Unicode (e.g. Unikey's converter) and save again",
     ))
 }
+
+/// The common noun of an administrative unit, capitalised inside a sentence
+/// ("UBND Tỉnh", "Ủy ban nhân dân Huyện Văn Quan"): Phụ lục II writes it in
+/// small letters ("tỉnh Nam Định", "Hội đồng nhân dân tỉnh Sơn La").
+pub(super) fn unit_case(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
+    const UNITS: [&str; 5] = ["Tỉnh", "Huyện", "Xã", "Phường", "Quận"];
+    let mut found: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
+    for l in lines {
+        if l.text
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(|c| !c.is_lowercase())
+        {
+            continue; // a heading in capitals
+        }
+        let ws: Vec<(usize, &str)> = super::words(l.raw).collect();
+        for k in 1..ws.len() {
+            let ((pi, p), (i, w)) = (ws[k - 1], ws[k]);
+            let next = ws.get(k + 1).map(|n| n.1);
+            // "Tỉnh ủy", "Xã hội" are other words; "UBND Tỉnh", "dân Tỉnh",
+            // "của Huyện Văn Quan" are the unit.
+            let unit = next.is_none_or(|n| !matches!(n, "ủy" | "uỷ" | "hội" | "Ủy" | "Uỷ"))
+                && (matches!(p, "UBND" | "HĐND" | "dân")
+                    || (p.chars().all(|c| c.is_lowercase())
+                        && next.is_some_and(|n| n.chars().next().is_some_and(char::is_uppercase))));
+            if UNITS.contains(&w) && unit && l.raw.get(pi + p.len()..i) == Some(" ") {
+                found
+                    .entry(format!("{p} {w}"))
+                    .or_default()
+                    .push((l.no, super::column_at(l.raw, i)));
+            }
+        }
+    }
+    for (what, places) in found {
+        let (line, column) = places[0];
+        let n = places.len();
+        let pl = super::places_en(n);
+        let at = super::places_list(&places);
+        let (p, w) = what.split_once(' ').unwrap_or(("", &what));
+        let fixed = format!("{p} {}", w.to_lowercase());
+        out.push(Finding::new(
+            "name-case",
+            Severity::Warning,
+            line,
+            column,
+            format!("Danh từ chung chỉ đơn vị hành chính viết hoa: “{what}” ({n} chỗ: {at})"),
+            format!("An administrative unit's common noun in capitals: “{what}” ({pl}: {at})"),
+            format!(
+                "Viết “{fixed}” (Phụ lục II: “tỉnh Nam Định”, “Hội đồng nhân dân tỉnh Sơn La”)"
+            ),
+            format!(
+                "Write “{fixed}” (Phụ lục II: “tỉnh Nam Định”, “Hội đồng nhân dân tỉnh Sơn La”)"
+            ),
+        ));
+    }
+}

@@ -316,7 +316,29 @@ pub(super) fn number_and_symbol(lines: &[DocLine<'_>], kind: Kind, out: &mut Vec
     // A legal normative document carries its year: "Số: 128/2025/QĐ-UBND"
     // (Phụ lục I, I.3).
     let symbol = match symbol.trim().split_once('/') {
-        Some((year, rest)) if year.len() == 4 && year.chars().all(|c| c.is_ascii_digit()) => rest,
+        Some((year, rest)) if year.len() == 4 && year.chars().all(|c| c.is_ascii_digit()) => {
+            let date_year = place_date(lines).and_then(|d| {
+                let t = &d.text;
+                let i = t.rfind("năm")? + "năm".len();
+                let y: String = t[i..].trim_start().chars().take(4).collect();
+                (y.len() == 4 && y.chars().all(|c| c.is_ascii_digit())).then_some(y)
+            });
+            if let Some(dy) = date_year
+                && dy != year
+            {
+                out.push(Finding::new(
+                    "number-symbol",
+                    Severity::Warning,
+                    l.no,
+                    col,
+                    format!("Năm trong số văn bản ({year}) khác năm ban hành ({dy})"),
+                    format!("The year in the number ({year}) is not the year of issue ({dy})"),
+                    format!("Viết “/{dy}/” trong số văn bản, hoặc sửa năm ban hành"),
+                    format!("Write “/{dy}/” in the number, or fix the date"),
+                ));
+            }
+            rest
+        }
         _ => symbol,
     };
     let groups: Vec<&str> = symbol.trim().split('-').collect();
@@ -578,17 +600,27 @@ pub(super) fn recipients(lines: &[DocLine<'_>], kind: Kind, out: &mut Vec<Findin
             "Add “- Lưu: VT, <drafting unit>.”",
         ));
     }
-    if kind == Kind::CongVan
+    // Phụ lục I, II.9.b: a công văn, and a tờ trình or báo cáo sent to the
+    // recipients named after "Kính gửi", list "Như trên" first.
+    let kinh_gui = lines.iter().any(|l| l.text.starts_with("Kính gửi"));
+    let needs_nhu_tren =
+        kind == Kind::CongVan || (kinh_gui && matches!(kind, Kind::ToTrinh | Kind::BaoCao));
+    if needs_nhu_tren
         && let Some(first) = items.first()
         && !first.text.starts_with("- Như trên")
     {
+        let (vi, en) = match kind {
+            Kind::CongVan => ("công văn", "công văn"),
+            Kind::ToTrinh => ("tờ trình có “Kính gửi”", "tờ trình with “Kính gửi”"),
+            _ => ("báo cáo có “Kính gửi”", "báo cáo with “Kính gửi”"),
+        };
         out.push(Finding::new(
             "list-punctuation",
             Severity::Error,
             first.no,
             1,
-            "Nơi nhận của công văn bắt đầu bằng “- Như trên;”",
-            "A công văn's distribution list starts with “- Như trên;”",
+            format!("Nơi nhận của {vi} bắt đầu bằng “- Như trên;”"),
+            format!("A {en}'s distribution list starts with “- Như trên;”"),
             "Thêm dòng “- Như trên;” đầu tiên",
             "Add “- Như trên;” as the first line",
         ));
