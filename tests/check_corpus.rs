@@ -415,6 +415,13 @@ fn one_planted_error_per_rule_is_found() {
             "name-case",
             "“dân Tỉnh”",
         ),
+        (
+            "cv-nghean-tet-at-ty-2025",
+            "tham mưu UBND tỉnh",
+            "tham mưu Sở Lao động - Thương binh và Xã hội, UBND tỉnh",
+            "name-spelling",
+            "different dashes",
+        ),
     ];
     let mut found = 0;
     let mut planted = 0;
@@ -450,5 +457,5 @@ fn one_planted_error_per_rule_is_found() {
             assert!(!f.message_vi.is_empty() && !f.fix_vi.is_empty() && !f.fix_en.is_empty());
         }
     }
-    assert_eq!((planted, found), (33, 33));
+    assert_eq!((planted, found), (34, 34));
 }

@@ -174,6 +174,7 @@ pub fn check(text: &str, kind: Kind) -> Vec<Finding> {
     names::spelled_two_ways(&lines, &mut out);
     names::tone_placement(&lines, &mut out);
     names::unit_case(&lines, &mut out);
+    names::dash_forms(&lines, &mut out);
     spelling::syllables(&lines, &mut out);
     spelling::glued_and_doubled(&lines, &mut out);
     punctuation::spacing(&lines, &mut out);

@@ -334,3 +334,57 @@ pub(super) fn unit_case(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
         ));
     }
 }
+
+/// One name joined by dashes written two ways: "Lao động - Thương binh",
+/// "Lao động – Thương binh", "Lao động-Thương binh".
+pub(super) fn dash_forms(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
+    // (left word, right word) → form → places
+    type Forms = BTreeMap<String, Vec<(usize, usize)>>;
+    let mut names: BTreeMap<(String, String), Forms> = BTreeMap::new();
+    for l in lines {
+        let ws: Vec<(usize, &str)> = super::words(l.raw).collect();
+        for k in 1..ws.len() {
+            let ((pi, p), (i, w)) = (ws[k - 1], ws[k]);
+            let between = &l.raw[pi + p.len()..i];
+            let dash = between.trim();
+            let capital = |s: &str| {
+                let mut c = s.chars();
+                c.next().is_some_and(char::is_uppercase)
+                    && c.next().is_some_and(char::is_lowercase)
+                    && s.chars().all(char::is_alphabetic)
+            };
+            if matches!(dash, "-" | "–" | "—") && capital(w) && p.chars().all(char::is_alphabetic)
+            {
+                // Ranges of numbers and "Độc lập - Tự do" are the same each time.
+                names
+                    .entry((p.to_string(), w.to_string()))
+                    .or_default()
+                    .entry(format!("{p}{between}{w}"))
+                    .or_default()
+                    .push((l.no, super::column_at(l.raw, pi)));
+            }
+        }
+    }
+    for forms in names.values() {
+        if forms.len() < 2 {
+            continue;
+        }
+        let mut places: Vec<(usize, usize)> = forms.values().flatten().copied().collect();
+        places.sort();
+        let (line, column) = places[0];
+        let n = places.len();
+        let pl = super::places_en(n);
+        let at = super::places_list(&places);
+        let written = forms.keys().cloned().collect::<Vec<_>>().join("”, “");
+        out.push(Finding::new(
+            "name-spelling",
+            Severity::Warning,
+            line,
+            column,
+            format!("Một tên viết với gạch nối khác nhau: “{written}” ({n} chỗ: {at})"),
+            format!("One name written with different dashes: “{written}” ({pl}: {at})"),
+            "Thống nhất một cách viết (gạch nối “-” có cách chữ hai bên, như tên cơ quan ban hành)",
+            "Use one form throughout (a hyphen “-” with spaces, as the body's own name has)",
+        ));
+    }
+}
