@@ -1,7 +1,7 @@
 //! The interface language and every user-facing string of the TUI and CLI,
 //! one table per language.
 
-use crate::model::{Kind, Status};
+use crate::model::{Kind, Route, Status, Step};
 
 /// Interface language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -66,6 +66,20 @@ impl Lang {
             (Lang::En, Status::Revised) => "revised",
             (Lang::En, Status::Returned) => "returned",
             (Lang::En, Status::Approved) => "approved",
+        }
+    }
+
+    /// Where a draft stands on its route, in words: a step it waits for or
+    /// was returned at, else its status's name.
+    pub fn route(self, r: Route) -> &'static str {
+        match r {
+            Route::Waiting(Step::Content) => self.t(Msg::WaitingContent),
+            Route::Waiting(Step::Form) => self.t(Msg::WaitingForm),
+            Route::Waiting(Step::Final) => self.status(Status::Pending),
+            Route::ReturnedAt(Step::Content) => self.t(Msg::ReturnedContent),
+            Route::ReturnedAt(Step::Form) => self.t(Msg::ReturnedForm),
+            Route::ReturnedAt(Step::Final) => self.status(Status::Returned),
+            Route::Status(s) => self.status(s),
         }
     }
 
@@ -159,6 +173,10 @@ messages! {
     Checks => "Kiểm tra", "Checks";
     NoFindings => "Không phát hiện lỗi thể thức", "No form problems found";
     ActionCol => "Chức năng", "Action";
+    WaitingContent => "chờ kiểm tra nội dung", "waiting for the content check";
+    WaitingForm => "chờ kiểm tra thể thức", "waiting for the form check";
+    ReturnedContent => "trả lại ở bước kiểm tra nội dung", "returned at the content check";
+    ReturnedForm => "trả lại ở bước kiểm tra thể thức", "returned at the form check";
 }
 
 /// "2024-02-06 09:00" in the time's own offset.

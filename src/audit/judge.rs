@@ -7,10 +7,14 @@ use std::sync::Arc;
 
 use super::problem::{Problem, finding};
 use super::{Report, TrailEntry, parse_trailers};
+use crate::model::policy::Policy;
 use crate::model::text::nfc;
 use crate::model::trust::{Member, Role, SignerKey, TrustList};
-use crate::model::{Decision, Review};
-use crate::repo::{CommitFacts, DraftRepo, Result, ReviewAt, TRUST_PATH, parse_toml_text};
+use crate::model::{Decision, Meta, Review, Step};
+use crate::repo::{
+    CommitFacts, DraftRepo, POLICY_PATH, Result, ReviewAt, TRUST_PATH, parse_policy,
+    parse_toml_text,
+};
 use crate::sign::{SignError, Verifier};
 
 /// What a signature check found.
@@ -27,19 +31,36 @@ pub(crate) struct Judge<'r> {
     pub intro: String,
     /// Trust lists read so far, by blob id.
     trust: HashMap<String, Arc<TrustList>>,
+    /// Route policies read so far, by blob id.
+    policies: HashMap<String, Arc<Policy>>,
 }
 
-pub(crate) fn is_review(path: &str) -> bool {
+/// The step whose decision file `path` is (`drafts/<y>/<id>/review*.toml`).
+pub(crate) fn step_of(path: &str) -> Option<Step> {
     let parts: Vec<&str> = path.split('/').collect();
-    parts.len() == 4 && parts[0] == "drafts" && parts[3] == "review.toml"
+    match parts.as_slice() {
+        ["drafts", _, _, file] => Step::of_file(file),
+        _ => None,
+    }
+}
+
+/// Whether `path` is a decision file: review.toml or a step's.
+pub(crate) fn is_review(path: &str) -> bool {
+    step_of(path).is_some()
+}
+
+/// The trust list and the route policy: changed only by an admin.
+fn is_admin_file(path: &str) -> bool {
+    path == TRUST_PATH || path == POLICY_PATH
 }
 
 fn role_for(path: &str) -> (Role, &'static str) {
-    if path == TRUST_PATH {
-        (Role::Admin, "admin")
-    } else {
-        (Role::Approver, "approver")
-    }
+    let role = match step_of(path) {
+        _ if is_admin_file(path) => Role::Admin,
+        Some(step) => step.role(),
+        None => Role::Approver,
+    };
+    (role, role.key())
 }
 
 /// The member of `list` whose key made `verdict` on `f`'s signature, or
@@ -92,7 +113,29 @@ impl<'r> Judge<'r> {
             verifier: Verifier::from_repo(repo),
             intro: intro.to_string(),
             trust: HashMap::new(),
+            policies: HashMap::new(),
         }
+    }
+
+    /// The route policy at commit `id` (absent: the empty policy), cached
+    /// by blob id.
+    fn policy_at(&mut self, id: &str) -> Result<std::result::Result<Arc<Policy>, String>> {
+        let Some(blob) = self.repo.blob_at(id, POLICY_PATH)? else {
+            return Ok(Ok(Arc::new(Policy::default())));
+        };
+        if let Some(p) = self.policies.get(&blob) {
+            return Ok(Ok(p.clone()));
+        }
+        let parsed = self
+            .repo
+            .read_text(&blob, POLICY_PATH)
+            .and_then(|text| parse_policy(&text))
+            .map_err(|e| e.to_string());
+        Ok(parsed.map(|p| {
+            let p = Arc::new(p);
+            self.policies.insert(blob, p.clone());
+            p
+        }))
     }
 
     /// The trust list kept in `blob` (none: the empty list), cached by blob id.
@@ -155,9 +198,16 @@ impl<'r> Judge<'r> {
         let is_intro = f.id == self.intro;
         let changed: Vec<&String> = f.changes.iter().flatten().collect();
         let reviews: Vec<&String> = changed.iter().copied().filter(|p| is_review(p)).collect();
-        let trust_changed = changed.iter().any(|p| *p == TRUST_PATH);
+        let trust_changed = changed.iter().any(|p| is_admin_file(p));
         if reviews.is_empty() && !trust_changed && !is_intro {
             return Ok(());
+        }
+        if changed.iter().any(|p| *p == POLICY_PATH)
+            && let Err(detail) = self.policy_at(&f.id)?
+        {
+            report
+                .findings
+                .push(finding(&f.id, Problem::Malformed { detail }));
         }
         let before = report.findings.len();
         // Who signed, judged by the parent's list (the intro by its own).
@@ -177,11 +227,13 @@ impl<'r> Judge<'r> {
             Err(p) => report.findings.push(finding(&f.id, p)),
             Ok((m, key)) => {
                 key_text = Some(key);
-                let needs = [
-                    (!reviews.is_empty()).then_some((Role::Approver, "approver")),
-                    (trust_changed || is_intro).then_some((Role::Admin, "admin")),
-                ];
-                for (role, name) in needs.into_iter().flatten() {
+                let mut needs: Vec<(Role, &str)> = reviews.iter().map(|p| role_for(p)).collect();
+                if trust_changed || is_intro {
+                    needs.push((Role::Admin, "admin"));
+                }
+                needs.sort_by_key(|(_, name)| *name);
+                needs.dedup();
+                for (role, name) in needs {
                     if !m.has(role) {
                         report.findings.push(finding(
                             &f.id,
@@ -216,8 +268,109 @@ impl<'r> Judge<'r> {
         Ok(())
     }
 
+    /// The draft's meta.toml at commit `id`, or why it cannot be read.
+    fn meta_at(&self, id: &str, folder: &str) -> Result<std::result::Result<Meta, String>> {
+        let path = format!("{folder}/meta.toml");
+        let Some(blob) = self.repo.blob_at(id, &path)? else {
+            return Ok(Err(format!("{path} is missing")));
+        };
+        Ok(self
+            .repo
+            .read_text(&blob, &path)
+            .and_then(|text| parse_toml_text::<Meta>(&path, &text))
+            .map_err(|e| e.to_string()))
+    }
+
+    /// The route's checks on one decision: a content step by someone who
+    /// answers for the draft's unit; a final approval only after the steps
+    /// the parent's policy requires were approved on the same revision.
+    fn judge_route(
+        &mut self,
+        f: &CommitFacts,
+        folder: &str,
+        step: Step,
+        review: &Review,
+        member: Option<&Member>,
+        report: &mut Report,
+    ) -> Result<()> {
+        let final_approval = step == Step::Final && review.decision == Decision::Approved;
+        if step != Step::Content && !final_approval {
+            return Ok(());
+        }
+        let policy = if step == Step::Final {
+            let Some(parent) = f.parents.first() else {
+                return Ok(());
+            };
+            match self.policy_at(parent)? {
+                Ok(p) if *p == Policy::default() => return Ok(()),
+                Ok(p) => Some(p),
+                Err(detail) => {
+                    report
+                        .findings
+                        .push(finding(&f.id, Problem::Malformed { detail }));
+                    return Ok(());
+                }
+            }
+        } else {
+            None
+        };
+        let meta = match self.meta_at(&f.id, folder)? {
+            Ok(m) => m,
+            Err(detail) => {
+                report
+                    .findings
+                    .push(finding(&f.id, Problem::Malformed { detail }));
+                return Ok(());
+            }
+        };
+        if step == Step::Content {
+            if let Some(m) = member
+                && !m.answers_for(&meta.unit)
+            {
+                report.findings.push(finding(
+                    &f.id,
+                    Problem::NotForUnit {
+                        name: m.name.clone(),
+                        unit: meta.unit.clone(),
+                    },
+                ));
+            }
+            return Ok(());
+        }
+        let Some(policy) = policy else {
+            return Ok(());
+        };
+        let mut missing = Vec::new();
+        for need in policy.required(meta.kind) {
+            let path = format!("{folder}/{}", need.file());
+            let done = match self.repo.blob_at(&f.id, &path)? {
+                None => false,
+                Some(blob) => self
+                    .repo
+                    .read_text(&blob, &path)
+                    .and_then(|text| parse_toml_text::<Review>(&path, &text))
+                    .is_ok_and(|r| {
+                        r.decision == Decision::Approved && r.revision == review.revision
+                    }),
+            };
+            if !done {
+                missing.push(need.key().to_string());
+            }
+        }
+        if !missing.is_empty() {
+            report.findings.push(finding(
+                &f.id,
+                Problem::StepsMissing {
+                    draft_kind: meta.kind.key().to_string(),
+                    steps: missing,
+                },
+            ));
+        }
+        Ok(())
+    }
+
     fn judge_decision(
-        &self,
+        &mut self,
         f: &CommitFacts,
         at: &ReviewAt,
         report: &mut Report,
@@ -226,7 +379,8 @@ impl<'r> Judge<'r> {
         before: usize,
     ) -> Result<()> {
         let path = at.path.as_str();
-        let folder = path.trim_end_matches("/review.toml");
+        let step = step_of(path).unwrap_or(Step::Final);
+        let folder = path.rsplit_once('/').map_or("", |(f, _)| f);
         let id = folder.rsplit('/').next().unwrap_or("").to_string();
         let Some(blob) = at.blob.as_deref() else {
             return Ok(());
@@ -272,6 +426,15 @@ impl<'r> Judge<'r> {
                 review.revision
             ));
         }
+        // No `Step:` trailer is the final decision (history before the route).
+        let said = get("Step").map(|s| Step::parse(s).ok_or(s));
+        if said.unwrap_or(Ok(Step::Final)) != Ok(step) {
+            diffs.push(format!(
+                "Step is {:?}, the file is {}'s",
+                get("Step"),
+                step.key()
+            ));
+        }
         if !diffs.is_empty() {
             report.findings.push(finding(
                 &f.id,
@@ -313,6 +476,7 @@ impl<'r> Judge<'r> {
                 },
             ));
         }
+        self.judge_route(f, folder, step, &review, member, report)?;
         let verified = !report.findings[before..].iter().any(|x| x.commit == f.id);
         report.trail.push(TrailEntry {
             commit: f.id.clone(),
@@ -346,7 +510,7 @@ impl<'r> Judge<'r> {
             .changes
             .iter()
             .flatten()
-            .filter(|p| is_review(p) || *p == TRUST_PATH)
+            .filter(|p| is_review(p) || is_admin_file(p))
             .collect();
         paths.sort();
         paths.dedup();

@@ -29,6 +29,22 @@ pub enum Problem {
         /// The role needed.
         role: String,
     },
+    /// A content check signed by someone who does not answer for the
+    /// draft's drafting unit.
+    NotForUnit {
+        /// Who signed.
+        name: String,
+        /// The draft's unit (meta.toml).
+        unit: String,
+    },
+    /// A final approval before the steps the route policy requires were
+    /// approved on the same revision.
+    StepsMissing {
+        /// The draft's kind.
+        draft_kind: String,
+        /// The steps missing (content, form).
+        steps: Vec<String>,
+    },
     /// A decision commit that changes other files too.
     ExtraFiles {
         /// The other files.
@@ -139,8 +155,22 @@ pub fn explain(p: &Problem) -> String {
             format!("signed with a key that is not in its parent's trust list: {key}")
         }
         Problem::NotAuthorized { name, role } => {
-            format!("signed by {name}, who is not an {role} in its parent's trust list")
+            let role = match role.as_str() {
+                "content" => "a content checker (role content)",
+                "form" => "a form checker (role form)",
+                "admin" => "an admin",
+                "approver" => "an approver",
+                other => other,
+            };
+            format!("signed by {name}, who is not {role} in its parent's trust list")
         }
+        Problem::NotForUnit { name, unit } => format!(
+            "a content check signed by {name}, who does not answer for the drafting unit '{unit}' (their units in its parent's trust list)"
+        ),
+        Problem::StepsMissing { draft_kind, steps } => format!(
+            "a final approval before the {} check was approved on this revision, as the route policy requires for {draft_kind} (Nghị định 30, Điều 12)",
+            steps.join(" and ")
+        ),
         Problem::ExtraFiles { files } => {
             format!("a decision commit that also changes {}", files.join(", "))
         }
@@ -211,6 +241,23 @@ pub fn explain_vi(p: &Problem) -> String {
         Problem::NotAuthorized { name, role } => format!(
             "do {name} ký, người không có vai trò {role} trong danh sách tin cậy của commit cha"
         ),
+        Problem::NotForUnit { name, unit } => format!(
+            "kiểm tra nội dung do {name} ký, người không chịu trách nhiệm về đơn vị soạn thảo '{unit}' (đơn vị của họ trong danh sách tin cậy của commit cha)"
+        ),
+        Problem::StepsMissing { draft_kind, steps } => {
+            let steps: Vec<&str> = steps
+                .iter()
+                .map(|s| match s.as_str() {
+                    "content" => "kiểm tra nội dung",
+                    "form" => "kiểm tra thể thức",
+                    other => other,
+                })
+                .collect();
+            format!(
+                "duyệt khi chưa có {} đồng ý trên đúng bản này, như quy định luồng trình duyệt cho loại {draft_kind} (Nghị định 30, Điều 12)",
+                steps.join(" và ")
+            )
+        }
         Problem::ExtraFiles { files } => {
             format!("commit quyết định mà sửa cả {}", files.join(", "))
         }

@@ -138,6 +138,18 @@ pub fn mark(repo: &DraftRepo, drafts: &mut [DraftSummary]) {
 /// Fills each draft's `verified` from `verdicts` (none: no audit of HEAD).
 pub fn mark_with(verdicts: Option<&Verdicts>, drafts: &mut [DraftSummary]) {
     for d in drafts {
+        let sound = d.sound;
+        let path = d.path.clone();
+        for s in &mut d.steps {
+            s.verified = match verdicts {
+                _ if !sound => Some(false),
+                None => None,
+                Some(v) => Some(
+                    v.of(&format!("{path}/{}", s.step.file()), &s.blob)
+                        .unwrap_or(false),
+                ),
+            };
+        }
         d.verified = if !d.sound {
             Some(false)
         } else {

@@ -35,7 +35,8 @@ pub struct Cli {
 pub enum Command {
     /// List the drafts at HEAD with their status.
     List {
-        /// all, waiting, pending, approved, returned, revised, changed-after-approval.
+        /// all, waiting, waiting-content, waiting-form, pending, approved,
+        /// returned, revised, changed-after-approval.
         #[arg(long, default_value = "all")]
         status: String,
         /// Print JSON (see README for the fields).
@@ -88,6 +89,10 @@ pub enum Command {
         /// The revision you read; refused if the draft changed since.
         #[arg(long)]
         revision: Option<String>,
+        /// The step: content (the drafting unit's head), form (thể thức),
+        /// or final (the default: the leader's decision).
+        #[arg(long, value_name = "content|form|final")]
+        step: Option<String>,
         /// Comment.
         #[arg(short, long, default_value = "")]
         message: String,
@@ -99,6 +104,9 @@ pub enum Command {
         /// The revision you read; refused if the draft changed since.
         #[arg(long)]
         revision: Option<String>,
+        /// The step: content, form, or final (the default).
+        #[arg(long, value_name = "content|form|final")]
+        step: Option<String>,
         /// What the drafter must change (required).
         #[arg(short, long)]
         message: String,
@@ -242,9 +250,13 @@ pub enum TrustAction {
         /// E-mail (identifies the member).
         #[arg(long)]
         email: String,
-        /// Roles: approver, admin, drafter, clerk (repeatable).
+        /// Roles: approver, admin, drafter, clerk, content, form (repeatable).
         #[arg(long = "role", value_name = "ROLE")]
         roles: Vec<String>,
+        /// A drafting unit whose content they answer for, with the content
+        /// role (meta.toml `unit`; repeatable).
+        #[arg(long = "unit", value_name = "UNIT")]
+        units: Vec<String>,
         /// An SSH public key, or a file holding one (repeatable).
         #[arg(long = "ssh", value_name = "KEY|FILE")]
         ssh: Vec<String>,
@@ -465,19 +477,25 @@ fn run(cli: &Cli, flag: Option<Lang>) -> Result<i32, Failure> {
             let repo = open(cli)?;
             let mut listing = repo.list()?;
             crate::audit::mark(&repo, &mut listing.drafts);
-            let keep: Box<dyn Fn(Status) -> bool> = match status.as_str() {
+            let keep: Box<dyn Fn(&crate::model::DraftSummary) -> bool> = match status.as_str() {
                 "all" => Box::new(|_| true),
-                "waiting" => Box::new(Status::awaits_review),
+                "waiting" => Box::new(|d| {
+                    d.status.awaits_review() || matches!(d.route(), crate::model::Route::Waiting(_))
+                }),
+                s @ ("waiting-content" | "waiting-form") => {
+                    let s = s.to_string();
+                    Box::new(move |d| d.route().key() == s)
+                }
                 s => match Status::parse(s) {
-                    Some(want) => Box::new(move |st| st == want),
+                    Some(want) => Box::new(move |d| d.route().key() == want.key()),
                     None => {
                         return Err(Failure(format!(
-                            "unknown status '{s}': use all, waiting, pending, approved, returned, revised or changed-after-approval"
+                            "unknown status '{s}': use all, waiting, waiting-content, waiting-form, pending, approved, returned, revised or changed-after-approval"
                         )));
                     }
                 },
             };
-            let drafts: Vec<_> = listing.drafts.iter().filter(|d| keep(d.status)).collect();
+            let drafts: Vec<_> = listing.drafts.iter().filter(|d| keep(d)).collect();
             if *as_json {
                 let rows: Vec<_> = drafts.iter().map(|d| output::DraftJson::from(*d)).collect();
                 json(&rows)?;
@@ -582,17 +600,26 @@ fn run(cli: &Cli, flag: Option<Lang>) -> Result<i32, Failure> {
         Some(Command::Approve {
             id,
             revision,
+            step,
             message,
-        }) => decide_cli(cli, id, Decision::Approved, revision.clone(), message, &[]),
+        }) => decide_cli(
+            cli,
+            id,
+            (Decision::Approved, parse_step(step.as_deref())?),
+            revision.clone(),
+            message,
+            &[],
+        ),
         Some(Command::Return {
             id,
             revision,
+            step,
             message,
             notes,
         }) => decide_cli(
             cli,
             id,
-            Decision::Returned,
+            (Decision::Returned, parse_step(step.as_deref())?),
             revision.clone(),
             message,
             notes,
@@ -769,10 +796,22 @@ fn parse_note(s: &str) -> Result<Note, Failure> {
     })
 }
 
+/// `--step`: none is the final decision.
+fn parse_step(s: Option<&str>) -> Result<crate::model::Step, Failure> {
+    match s {
+        None => Ok(crate::model::Step::Final),
+        Some(s) => crate::model::Step::parse(s).ok_or_else(|| {
+            Failure(format!(
+                "unknown step '{s}': use content (the drafting unit's head), form (thể thức) or final"
+            ))
+        }),
+    }
+}
+
 fn decide_cli(
     cli: &Cli,
     id: &str,
-    decision: Decision,
+    (decision, step): (Decision, crate::model::Step),
     revision: Option<String>,
     message: &str,
     notes: &[String],
@@ -794,7 +833,7 @@ fn decide_cli(
         author: None,
     };
     // Check everything before asking for a passphrase.
-    ops::plan_decision(&repo, &req)?;
+    ops::plan_step(&repo, &req, step)?;
     let passphrase = if signer.needs_passphrase() {
         Some(
             rpassword::prompt_password(format!("Passphrase for {}: ", signer.describe()))
@@ -803,7 +842,7 @@ fn decide_cli(
     } else {
         None
     };
-    let done = ops::decide(&repo, &req, &signer, passphrase.as_deref())?;
+    let done = ops::decide_step(&repo, &req, step, &signer, passphrase.as_deref())?;
     print_finished(&done);
     Ok(0)
 }
@@ -921,20 +960,19 @@ fn trust(cli: &Cli, action: &TrustAction) -> Result<i32, Failure> {
             name,
             email,
             roles,
+            units,
             ssh,
             openpgp,
             x509,
         } => {
             let roles = roles
                 .iter()
-                .map(|r| match r.as_str() {
-                    "approver" => Ok(Role::Approver),
-                    "admin" => Ok(Role::Admin),
-                    "drafter" => Ok(Role::Drafter),
-                    "clerk" => Ok(Role::Clerk),
-                    other => Err(Failure(format!(
-                        "unknown role '{other}': use approver, admin, drafter or clerk"
-                    ))),
+                .map(|r| {
+                    Role::parse(r).ok_or_else(|| {
+                        Failure(format!(
+                            "unknown role '{r}': use approver, admin, drafter, clerk, content or form"
+                        ))
+                    })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             let ssh = ssh
@@ -948,6 +986,7 @@ fn trust(cli: &Cli, action: &TrustAction) -> Result<i32, Failure> {
                 ssh,
                 openpgp: openpgp.clone(),
                 x509: x509.clone(),
+                units: units.clone(),
             };
             let new = ops::trust::with_member(&list, member)?;
             let (signer, pass) = signer_for(&repo)?;

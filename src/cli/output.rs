@@ -6,7 +6,7 @@ use crate::diff::{DraftDiff, LineKind, Notice};
 use crate::i18n::{Lang, Msg, format_time};
 use crate::model::safe::{visible, visible_line as v};
 use crate::model::text::{display_width, pad};
-use crate::model::{DraftSummary, History, Review, Status};
+use crate::model::{DraftSummary, History, Review, Route, Status, Step};
 
 const RESET: &str = "\x1b[0m";
 
@@ -42,6 +42,41 @@ pub struct DraftJson<'a> {
     draft_blob: &'a str,
     review: Option<&'a Review>,
     verified: Option<bool>,
+    steps: Vec<StepJson<'a>>,
+}
+
+/// One step of the route in `duyet list --json`: each step the policy
+/// requires or that has a decision.
+#[derive(Debug, Serialize)]
+pub struct StepJson<'a> {
+    step: &'static str,
+    required: bool,
+    /// approved / returned, or null when nobody decided it yet.
+    decision: Option<&'static str>,
+    reviewer: Option<&'a str>,
+    revision: Option<&'a str>,
+    /// The decision was made on the current text (false: stale, or none).
+    current: bool,
+    verified: Option<bool>,
+}
+
+fn steps_json(d: &DraftSummary) -> Vec<StepJson<'_>> {
+    Step::ROUTE
+        .into_iter()
+        .filter(|s| d.required.contains(s) || d.step(*s).is_some())
+        .map(|s| {
+            let r = d.step(s);
+            StepJson {
+                step: s.key(),
+                required: d.required.contains(&s),
+                decision: r.map(|r| r.review.decision.key()),
+                reviewer: r.map(|r| r.review.reviewer.as_str()),
+                revision: r.map(|r| r.review.revision.as_str()),
+                current: r.is_some_and(|r| r.review.revision == d.draft_blob),
+                verified: r.and_then(|r| r.verified),
+            }
+        })
+        .collect()
 }
 
 impl<'a> From<&'a DraftSummary> for DraftJson<'a> {
@@ -54,10 +89,11 @@ impl<'a> From<&'a DraftSummary> for DraftJson<'a> {
             kind: d.meta.kind.key(),
             unit: &d.meta.unit,
             drafter: &d.meta.drafter,
-            status: d.status.key(),
+            status: d.route().key(),
             draft_blob: &d.draft_blob,
             review: d.review.as_ref(),
             verified: d.verified,
+            steps: steps_json(d),
         }
     }
 }
@@ -80,6 +116,26 @@ pub struct DiffJson<'a> {
 pub fn list(drafts: &[&DraftSummary], lang: Lang, color: bool) -> String {
     // A decision shows as approved or returned only when it verified.
     let shown = |d: &DraftSummary| -> (String, &'static str) {
+        match d.route() {
+            Route::Waiting(step) if step != Step::Final && d.verified != Some(false) => {
+                return (
+                    format!("● {}", lang.route(d.route())),
+                    status_color(Status::Pending),
+                );
+            }
+            Route::ReturnedAt(step) if d.verified != Some(false) => {
+                let verified = d.step(step).and_then(|s| s.verified);
+                if verified != Some(true) {
+                    let mark = if verified == Some(false) { "✗" } else { "?" };
+                    return (format!("{mark} {}", lang.unverified(verified)), "31;1");
+                }
+                return (
+                    format!("↩ {}", lang.route(d.route())),
+                    status_color(Status::Returned),
+                );
+            }
+            _ => {}
+        }
         let decided = matches!(d.status, Status::Approved | Status::Returned);
         if (decided && d.verified != Some(true)) || d.verified == Some(false) {
             let word = lang.unverified(d.verified);

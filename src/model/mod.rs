@@ -2,6 +2,7 @@
 //! the trust list, and Vietnamese text helpers. Imports nothing of ours.
 
 pub mod id;
+pub mod policy;
 pub mod safe;
 pub mod text;
 pub mod trust;
@@ -146,6 +147,92 @@ impl Decision {
     }
 }
 
+/// A step of the route before signing (Nghị định 30, Điều 12): the content
+/// check by the head of the drafting unit, the form check by the person
+/// charged with format, and the leader's final decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Step {
+    /// Kiểm tra nội dung: the head of the drafting unit.
+    Content,
+    /// Kiểm tra thể thức: the Chánh Văn phòng (or whoever is charged).
+    Form,
+    /// The leader's decision (review.toml).
+    Final,
+}
+
+impl Step {
+    /// The steps before the final decision, in the order of the route.
+    pub const ROUTE: [Step; 2] = [Step::Content, Step::Form];
+
+    /// The word used in the `Step:` trailer, policy.toml and `--step`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Step::Content => "content",
+            Step::Form => "form",
+            Step::Final => "final",
+        }
+    }
+
+    /// Parses [`Step::key`].
+    pub fn parse(s: &str) -> Option<Step> {
+        [Step::Content, Step::Form, Step::Final]
+            .into_iter()
+            .find(|st| st.key() == s.trim())
+    }
+
+    /// The file in the draft's folder that holds this step's latest decision.
+    pub fn file(self) -> &'static str {
+        match self {
+            Step::Content => "review-content.toml",
+            Step::Form => "review-form.toml",
+            Step::Final => "review.toml",
+        }
+    }
+
+    /// The step whose decision file is named `name`.
+    pub fn of_file(name: &str) -> Option<Step> {
+        [Step::Content, Step::Form, Step::Final]
+            .into_iter()
+            .find(|st| st.file() == name)
+    }
+
+    /// The role that may decide this step.
+    pub fn role(self) -> trust::Role {
+        match self {
+            Step::Content => trust::Role::Content,
+            Step::Form => trust::Role::Form,
+            Step::Final => trust::Role::Approver,
+        }
+    }
+
+    /// The subject prefix of a decision commit on this step.
+    pub fn subject_prefix(self, d: Decision) -> &'static str {
+        match (self, d) {
+            (Step::Final, d) => d.subject_prefix(),
+            (Step::Content, Decision::Approved) => "Duyệt nội dung",
+            (Step::Content, Decision::Returned) => "Trả lại (nội dung)",
+            (Step::Form, Decision::Approved) => "Duyệt thể thức",
+            (Step::Form, Decision::Returned) => "Trả lại (thể thức)",
+        }
+    }
+}
+
+/// A step's decision file at HEAD (review-content.toml, review-form.toml).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepReview {
+    /// The step.
+    pub step: Step,
+    /// The decision file's content.
+    pub review: Review,
+    /// Its blob id.
+    pub blob: String,
+    /// Whether the commit that wrote it verified in the audit of HEAD
+    /// (`None`: no audit of HEAD yet). Filled by `ops`.
+    #[serde(default)]
+    pub verified: Option<bool>,
+}
+
 /// A note anchored to a line of the decided revision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -283,6 +370,63 @@ pub struct DraftSummary {
     /// `Some(false)` also when the folder is not sound; `None` when there
     /// is no decision or no audit of HEAD yet. Filled by `ops`.
     pub verified: Option<bool>,
+    /// The step decisions at HEAD (content, form), whatever revision they
+    /// were made on.
+    pub steps: Vec<StepReview>,
+    /// The steps the route policy at HEAD requires for this draft's kind.
+    pub required: Vec<Step>,
+}
+
+impl DraftSummary {
+    /// The step decision at HEAD for `step`, if any.
+    pub fn step(&self, step: Step) -> Option<&StepReview> {
+        self.steps.iter().find(|s| s.step == step)
+    }
+
+    /// Where the draft stands on its route: the final decision on the
+    /// current text, else the first required step not approved on the
+    /// current text (returned there, or waiting for it), else [`Self::status`].
+    pub fn route(&self) -> Route {
+        if matches!(self.status, Status::Approved | Status::Returned) {
+            return Route::Status(self.status);
+        }
+        for step in &self.required {
+            match self.step(*step).map(|s| &s.review) {
+                Some(r) if r.revision == self.draft_blob => match r.decision {
+                    Decision::Approved => continue,
+                    Decision::Returned => return Route::ReturnedAt(*step),
+                },
+                _ => return Route::Waiting(*step),
+            }
+        }
+        Route::Status(self.status)
+    }
+}
+
+/// Where a draft stands on its route (see [`DraftSummary::route`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// Waiting for this step's check on the current text.
+    Waiting(Step),
+    /// Returned to the drafter at this step, on the current text.
+    ReturnedAt(Step),
+    /// Every required step approved (or none required): the status.
+    Status(Status),
+}
+
+impl Route {
+    /// The stable identifier in `list --json` and `--status`:
+    /// `waiting-content`, `waiting-form`, else the status's key (a return
+    /// at a step is `returned`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Route::Waiting(Step::Content) => "waiting-content",
+            Route::Waiting(Step::Form) => "waiting-form",
+            Route::Waiting(Step::Final) => "pending",
+            Route::ReturnedAt(_) => "returned",
+            Route::Status(s) => s.key(),
+        }
+    }
 }
 
 /// A point in time as git records it.

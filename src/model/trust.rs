@@ -14,6 +14,40 @@ pub enum Role {
     Drafter,
     /// Records clerk (văn thư).
     Clerk,
+    /// Answers for the content of drafts of their `units` (the head of the
+    /// drafting unit, Nghị định 30, Điều 12.1).
+    Content,
+    /// Answers for form and presentation (thể thức, kỹ thuật trình bày):
+    /// usually the Chánh Văn phòng (Điều 12.2).
+    Form,
+}
+
+impl Role {
+    /// The word used in trust.toml and on the command line.
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Approver => "approver",
+            Role::Admin => "admin",
+            Role::Drafter => "drafter",
+            Role::Clerk => "clerk",
+            Role::Content => "content",
+            Role::Form => "form",
+        }
+    }
+
+    /// Parses [`Role::key`].
+    pub fn parse(s: &str) -> Option<Role> {
+        [
+            Role::Approver,
+            Role::Admin,
+            Role::Drafter,
+            Role::Clerk,
+            Role::Content,
+            Role::Form,
+        ]
+        .into_iter()
+        .find(|r| r.key() == s)
+    }
 }
 
 /// One person in the trust list.
@@ -36,6 +70,10 @@ pub struct Member {
     /// x509 certificate fingerprints (hex) or subjects.
     #[serde(default)]
     pub x509: Vec<String>,
+    /// The drafting units (meta.toml `unit`) whose content this member
+    /// answers for, with the `content` role.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<String>,
 }
 
 /// The whole trust list.
@@ -111,5 +149,13 @@ impl Member {
     /// Whether the member holds `role`.
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
+    }
+
+    /// Whether `unit` is one of the member's units (spaces around and
+    /// letter case aside).
+    pub fn answers_for(&self, unit: &str) -> bool {
+        let norm = |s: &str| crate::model::text::nfc(s.trim()).to_lowercase();
+        let unit = norm(unit);
+        !unit.is_empty() && self.units.iter().any(|u| norm(u) == unit)
     }
 }

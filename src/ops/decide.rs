@@ -1,8 +1,7 @@
 //! Approving or returning a draft: one signed commit (design.md section 3).
 
 use super::record;
-use crate::model::trust::Role;
-use crate::model::{Decision, DraftSummary, Note, Review};
+use crate::model::{Decision, DraftSummary, Note, Review, Step};
 use crate::repo::{Author, DraftRepo, Edit, Error, Finished, PreparedCommit, Result};
 use crate::sign::Signer;
 
@@ -37,8 +36,15 @@ pub struct DecisionPlan {
     pub commit: PreparedCommit,
 }
 
-/// The commit message of a decision, with its trailers.
+/// The commit message of a final decision, with its trailers.
 pub fn decision_message(title: &str, review: &Review, id: &str) -> String {
+    step_message(title, review, id, Step::Final)
+}
+
+/// The commit message of a decision on `step`, with its trailers; a step
+/// before the final decision adds `Step: content|form` (none: final, as
+/// in history made before the route).
+pub fn step_message(title: &str, review: &Review, id: &str, step: Step) -> String {
     let subject: String = title
         .lines()
         .next()
@@ -48,7 +54,7 @@ pub fn decision_message(title: &str, review: &Review, id: &str) -> String {
         .collect();
     let mut msg = format!(
         "{}: {}\n\n",
-        review.decision.subject_prefix(),
+        step.subject_prefix(review.decision),
         subject.trim()
     );
     let comment = review.comment.trim();
@@ -61,6 +67,9 @@ pub fn decision_message(title: &str, review: &Review, id: &str) -> String {
         review.decision.key(),
         review.revision
     ));
+    if step != Step::Final {
+        msg.push_str(&format!("Step: {}\n", step.key()));
+    }
     msg
 }
 
@@ -89,8 +98,40 @@ fn readable(repo: &DraftRepo, draft: &DraftSummary) -> Result<()> {
     })
 }
 
-/// Checks the request and builds the decision commit without signing it.
+/// Checks the request and builds the final decision's commit without signing it.
 pub fn plan_decision(repo: &DraftRepo, req: &DecisionRequest) -> Result<DecisionPlan> {
+    plan_step(repo, req, Step::Final)
+}
+
+/// A final approval needs the steps the route policy requires approved on
+/// the current text (Nghị định 30, Điều 12): otherwise it is refused.
+fn route_done(draft: &DraftSummary, step: Step, decision: Decision) -> Result<()> {
+    if step != Step::Final || decision != Decision::Approved {
+        return Ok(());
+    }
+    let missing: Vec<Step> = draft
+        .required
+        .iter()
+        .copied()
+        .filter(|s| {
+            !draft.step(*s).is_some_and(|r| {
+                r.review.decision == Decision::Approved && r.review.revision == draft.draft_blob
+            })
+        })
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Error::RouteIncomplete {
+        id: draft.id.clone(),
+        missing,
+    })
+}
+
+/// Checks the request and builds the commit of a decision on `step`
+/// (its file: review.toml, review-content.toml or review-form.toml)
+/// without signing it.
+pub fn plan_step(repo: &DraftRepo, req: &DecisionRequest, step: Step) -> Result<DecisionPlan> {
     let draft = repo.draft(&req.id)?;
     readable(repo, &draft)?;
     // A full blob id is checked against HEAD directly; a number or a prefix
@@ -122,6 +163,7 @@ pub fn plan_decision(repo: &DraftRepo, req: &DecisionRequest) -> Result<Decision
         }
         None => None,
     };
+    route_done(&draft, step, req.decision)?;
     if req.decision == Decision::Returned && req.comment.trim().is_empty() {
         return Err(Error::Sign(
             "returning a draft needs a comment that tells the drafter what to change (-m)"
@@ -150,9 +192,9 @@ pub fn plan_decision(repo: &DraftRepo, req: &DecisionRequest) -> Result<Decision
         notes: req.notes.clone(),
     };
     let text = toml::to_string(&review).map_err(|e| Error::Sign(e.to_string()))?;
-    let message = decision_message(&draft.meta.title, &review, &draft.id);
+    let message = step_message(&draft.meta.title, &review, &draft.id, step);
     let edits = [Edit::Put {
-        path: format!("{}/review.toml", draft.path),
+        path: format!("{}/{}", draft.path, step.file()),
         content: text.into_bytes(),
     }];
     let commit = repo.prepare_commit(&edits, &message, &author)?;
@@ -179,15 +221,35 @@ pub fn decide(
     signer: &Signer,
     passphrase: Option<&str>,
 ) -> Result<Finished> {
+    decide_step(repo, req, Step::Final, signer, passphrase)
+}
+
+/// [`decide`] on `step`: the signing key must hold the step's role
+/// (`content`, `form`; `approver` for the final decision) in the trust list
+/// at HEAD, and the judge checks the rest (the unit of a content check, the
+/// route before a final approval) before the branch moves.
+pub fn decide_step(
+    repo: &DraftRepo,
+    req: &DecisionRequest,
+    step: Step,
+    signer: &Signer,
+    passphrase: Option<&str>,
+) -> Result<Finished> {
     let sign = |plan: &DecisionPlan| {
         signer
             .sign(plan.commit.buffer.as_bytes(), passphrase)
             .map_err(|e| Error::Sign(e.to_string()))
     };
-    let mut plan = plan_decision(repo, req)?;
+    let mut plan = plan_step(repo, req, step)?;
     let mut sig = sign(&plan)?;
     let key = record::signing_key(repo, &plan.commit, &sig)?;
-    let member = record::member_with_role(repo, &key, Role::Approver)?;
+    let member = record::member_with_role(repo, &key, step.role())?;
+    if step == Step::Content && !member.answers_for(&plan.draft.meta.unit) {
+        return Err(Error::NotForUnit {
+            who: format!("{} <{}>", member.name, member.email),
+            unit: plan.draft.meta.unit.clone(),
+        });
+    }
     if member.name != plan.review.reviewer || member.email != plan.review.email {
         let time = parse_time(&plan.review.time);
         let again = DecisionRequest {
@@ -198,7 +260,7 @@ pub fn decide(
             }),
             ..req.clone()
         };
-        plan = plan_decision(repo, &again)?;
+        plan = plan_step(repo, &again, step)?;
         sig = sign(&plan)?;
     }
     record::record(repo, &plan.commit, &sig)

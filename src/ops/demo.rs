@@ -153,6 +153,7 @@ pub fn create(dir: &Path) -> Result<DraftRepo> {
             ssh: vec![public],
             openpgp: vec![],
             x509: vec![],
+            units: vec![],
         }]
         .into_iter()
         .chain(CLERKS.iter().map(|c| Member {
@@ -162,6 +163,7 @@ pub fn create(dir: &Path) -> Result<DraftRepo> {
             ssh: vec![],
             openpgp: vec![],
             x509: vec![],
+            units: vec![],
         }))
         .collect(),
     };

@@ -11,4 +11,7 @@ pub mod synth;
 pub mod templates;
 pub mod trust;
 
-pub use decide::{DecisionPlan, DecisionRequest, decide, decision_message, plan_decision};
+pub use decide::{
+    DecisionPlan, DecisionRequest, decide, decide_step, decision_message, plan_decision, plan_step,
+    step_message,
+};

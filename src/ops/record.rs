@@ -42,18 +42,9 @@ pub fn member_with_role(repo: &DraftRepo, key: &SignerKey, role: Role) -> Result
         found => Err(Error::NotEntitled {
             key: audit::pin::fingerprint(key),
             who: found.map(|m| m.name.clone()),
-            role: role_name(role),
+            role: role.key(),
             admins: admins(&list),
         }),
-    }
-}
-
-fn role_name(role: Role) -> &'static str {
-    match role {
-        Role::Approver => "approver",
-        Role::Admin => "admin",
-        Role::Drafter => "drafter",
-        Role::Clerk => "clerk",
     }
 }
 

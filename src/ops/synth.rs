@@ -227,6 +227,7 @@ pub fn generate(dir: &Path, spec: &Spec, progress: &mut dyn FnMut(usize)) -> Res
             ssh: vec![public],
             openpgp: vec![],
             x509: vec![],
+            units: vec![],
         });
         approvers.push((
             Author {
@@ -244,6 +245,7 @@ pub fn generate(dir: &Path, spec: &Spec, progress: &mut dyn FnMut(usize)) -> Res
         ssh: vec![],
         openpgp: vec![],
         x509: vec![],
+        units: vec![],
     }));
     // 2020-01-01 08:00 +07:00, one commit about every 40 minutes.
     let mut clock: i64 = 1_577_840_400;

@@ -112,6 +112,11 @@ pub fn with_member(list: &TrustList, member: Member) -> Result<TrustList> {
                     }
                 }
             }
+            for u in member.units {
+                if !m.units.contains(&u) {
+                    m.units.push(u);
+                }
+            }
             if !member.name.is_empty() {
                 m.name = member.name;
             }
@@ -224,6 +229,7 @@ mod tests {
             ssh: ssh.iter().map(|s| s.to_string()).collect(),
             openpgp: pgp.iter().map(|s| s.to_string()).collect(),
             x509: vec![],
+            units: vec![],
         }
     }
 

@@ -38,6 +38,29 @@ pub enum Error {
         /// Who can add it.
         admins: String,
     },
+    /// A final approval before the route's required steps were approved on
+    /// the current text.
+    #[error(
+        "'{id}' cannot be approved yet: the route policy requires the {} check approved on this revision first (`duyet approve {id} --step {}` by the person charged with it); nothing was written",
+        missing.iter().map(|s| s.key()).collect::<Vec<_>>().join(" and "),
+        missing.first().map(|s| s.key()).unwrap_or("content")
+    )]
+    RouteIncomplete {
+        /// The draft.
+        id: String,
+        /// The steps not approved on the current text, in route order.
+        missing: Vec<crate::model::Step>,
+    },
+    /// A content check by someone who does not answer for the draft's unit.
+    #[error(
+        "{who} does not answer for the drafting unit '{unit}' (their units in the trust list at HEAD): the content check is the head of that unit's; nothing was written"
+    )]
+    NotForUnit {
+        /// Who signs.
+        who: String,
+        /// The draft's unit.
+        unit: String,
+    },
     /// The audit's judge would reject the commit.
     #[error("the audit would reject this: {0}. Nothing was written")]
     Refused(String),
@@ -243,6 +266,24 @@ impl Error {
             Error::NotRecorded(e) => Some(format!(
                 "{}; chưa ghi nhận gì: nhánh, chỉ mục và thư mục làm việc vẫn như cũ",
                 e.vietnamese().unwrap_or_else(|| e.to_string())
+            )),
+            Error::RouteIncomplete { id, missing } => {
+                let steps: Vec<&str> = missing
+                    .iter()
+                    .map(|s| match s {
+                        crate::model::Step::Content => "kiểm tra nội dung",
+                        crate::model::Step::Form => "kiểm tra thể thức",
+                        crate::model::Step::Final => "duyệt",
+                    })
+                    .collect();
+                Some(format!(
+                    "chưa thể duyệt '{id}': quy định luồng trình duyệt cần {} đồng ý trên đúng bản này trước (`duyet approve {id} --step {}` do người có trách nhiệm ký); chưa ghi gì cả",
+                    steps.join(" và "),
+                    missing.first().map(|s| s.key()).unwrap_or("content")
+                ))
+            }
+            Error::NotForUnit { who, unit } => Some(format!(
+                "{who} không chịu trách nhiệm về đơn vị soạn thảo '{unit}' (theo danh sách tin cậy ở HEAD): kiểm tra nội dung là việc của lãnh đạo đơn vị đó; chưa ghi gì cả"
             )),
             Error::BranchMoved(b) => Some(format!(
                 "nhánh {b} đã thay đổi trong khi đang quyết định (có người khác vừa commit); chưa ghi gì cả: tải lại rồi quyết định lại"

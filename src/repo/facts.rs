@@ -227,7 +227,8 @@ impl DraftRepo {
         }
         let mut reviews = Vec::new();
         for (path, blob) in first {
-            if let Some(folder) = path.strip_suffix("/review.toml")
+            if let Some((folder, file)) = path.rsplit_once('/')
+                && crate::model::Step::of_file(file).is_some()
                 && path.starts_with("drafts/")
                 && path.matches('/').count() == 3
             {
@@ -527,17 +528,24 @@ impl DraftRepo {
     }
 }
 
-/// Whether a path is, or may contain, a review.toml or the trust list.
+/// Whether a path is, or may contain, a decision file (review.toml and
+/// the steps' review-content.toml, review-form.toml), the trust list or
+/// the route policy.
 fn may_hold_protected(path: &str) -> bool {
     let parts: Vec<&str> = path.split('/').collect();
     matches!(
         parts.as_slice(),
         [".duyet"]
-            | [".duyet", "trust.toml"]
+            | [".duyet", "trust.toml" | "policy.toml"]
             | ["drafts"]
             | ["drafts", _]
             | ["drafts", _, _]
-            | ["drafts", _, _, "review.toml"]
+            | [
+                "drafts",
+                _,
+                _,
+                "review.toml" | "review-content.toml" | "review-form.toml"
+            ]
     )
 }
 
@@ -566,9 +574,19 @@ pub(crate) fn fault_concerns_root(f: &TreeFault) -> bool {
 fn must_be_file(path: &str) -> bool {
     let parts: Vec<&str> = path.split('/').collect();
     path == super::TRUST_PATH
+        || path == super::POLICY_PATH
         || matches!(
             parts.as_slice(),
-            ["drafts", _, _, "draft.md" | "meta.toml" | "review.toml"]
+            [
+                "drafts",
+                _,
+                _,
+                "draft.md"
+                    | "meta.toml"
+                    | "review.toml"
+                    | "review-content.toml"
+                    | "review-form.toml"
+            ]
         )
 }
 

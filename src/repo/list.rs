@@ -9,7 +9,8 @@ use git2::{ObjectType, Tree};
 
 use super::{DRAFTS_DIR, DraftRepo, Error, Result, blob_text, parse_toml};
 use crate::model::id::{is_valid_id, is_valid_year};
-use crate::model::{DraftSummary, Meta, Review, Status};
+use crate::model::policy::Policy;
+use crate::model::{DraftSummary, Meta, Review, Status, Step, StepReview};
 
 /// The drafts at a commit, and the drafts that could not be read.
 #[derive(Debug, Default)]
@@ -37,6 +38,9 @@ struct Cached {
     checked: bool,
     #[serde(default)]
     sound: bool,
+    /// The step decisions (older caches did not read them).
+    #[serde(default)]
+    steps: Option<Vec<StepReview>>,
 }
 
 impl DraftRepo {
@@ -53,6 +57,13 @@ impl DraftRepo {
         let mut listing = Listing::default();
         let Ok(drafts) = tree.get_path(Path::new(DRAFTS_DIR)) else {
             return Ok(listing);
+        };
+        let policy = match self.policy_in(tree) {
+            Ok(p) => p,
+            Err(e) => {
+                listing.problems.push(e);
+                Policy::default()
+            }
         };
         let cache_file = self.git_dir().join("duyet").join("list.json");
         let mut cache: HashMap<String, Cached> = std::fs::read(&cache_file)
@@ -92,7 +103,10 @@ impl DraftRepo {
                     continue;
                 }
                 let key = draft.id().to_string();
-                let cached = match cache.remove(&key).filter(|c| c.checked) {
+                let cached = match cache
+                    .remove(&key)
+                    .filter(|c| c.checked && c.steps.is_some())
+                {
                     Some(c) => c,
                     None => {
                         misses += 1;
@@ -105,6 +119,7 @@ impl DraftRepo {
                                 review_blob: s.review_blob,
                                 checked: true,
                                 sound: !faulty(draft.id())?,
+                                steps: Some(s.steps),
                             },
                             Err(e) => {
                                 listing.problems.push(e);
@@ -124,6 +139,8 @@ impl DraftRepo {
                     review_blob: cached.review_blob.clone(),
                     sound: year_sound && cached.sound,
                     verified: None,
+                    steps: cached.steps.clone().unwrap_or_default(),
+                    required: policy.required(cached.meta.kind),
                 });
                 fresh.insert(key, cached);
             }
@@ -170,6 +187,19 @@ impl DraftRepo {
             }
             None => (None, None),
         };
+        let mut steps = Vec::new();
+        for step in Step::ROUTE {
+            if let Some(e) = tree.get_name(step.file()) {
+                let spath = format!("{path}/{}", step.file());
+                let blob = self.repo.find_blob(e.id())?;
+                steps.push(StepReview {
+                    step,
+                    review: parse_toml::<Review>(&spath, &blob_text(&blob, &spath)?)?,
+                    blob: e.id().to_string(),
+                    verified: None,
+                });
+            }
+        }
         let draft_blob = draft.id().to_string();
         let status = Status::of(review.as_ref(), &draft_blob);
         Ok(DraftSummary {
@@ -183,6 +213,8 @@ impl DraftRepo {
             review_blob,
             sound: super::rawtree::tree_faults(self.repo.odb()?.read(tree.id())?.data()).is_empty(),
             verified: None,
+            steps,
+            required: Vec::new(),
         })
     }
 
@@ -212,7 +244,13 @@ impl DraftRepo {
                     let year_name = String::from_utf8_lossy(year.name_bytes()).into_owned();
                     let path = format!("{DRAFTS_DIR}/{year_name}/{id}");
                     let draft_tree = self.repo.find_tree(entry.id())?;
-                    return self.read_summary(&draft_tree, &year_name, id, &path);
+                    let mut d = self.read_summary(&draft_tree, &year_name, id, &path)?;
+                    // A policy that cannot be read is the judge's finding.
+                    d.required = self
+                        .policy_in(&tree)
+                        .map(|p| p.required(d.meta.kind))
+                        .unwrap_or_default();
+                    return Ok(d);
                 }
             }
         }

@@ -26,12 +26,15 @@ use std::path::{Path, PathBuf};
 
 use git2::{Oid, Repository, RepositoryOpenFlags};
 
+use crate::model::policy::Policy;
 use crate::model::trust::TrustList;
 
 /// Folder under which drafts live.
 pub const DRAFTS_DIR: &str = "drafts";
 /// Path of the trust list.
 pub const TRUST_PATH: &str = ".duyet/trust.toml";
+/// Path of the route policy (which steps each kind needs before signing).
+pub const POLICY_PATH: &str = ".duyet/policy.toml";
 
 /// Sets libgit2's process-wide settings the way duyet uses it. Call once at
 /// start, before any other thread uses libgit2.
@@ -218,6 +221,24 @@ impl DraftRepo {
         }
     }
 
+    /// The route policy at `commit` (HEAD when `None`); absent: no step
+    /// is required.
+    pub fn policy(&self, commit: Option<&str>) -> Result<Policy> {
+        let commit = match commit {
+            Some(c) => self.repo.find_commit(Oid::from_str(c)?)?,
+            None => self.head_commit()?,
+        };
+        self.policy_in(&commit.tree()?)
+    }
+
+    /// The route policy in `tree` (absent: the empty policy).
+    pub(crate) fn policy_in(&self, tree: &git2::Tree<'_>) -> Result<Policy> {
+        match tree.get_path(Path::new(POLICY_PATH)) {
+            Ok(entry) => parse_policy(&self.read_text(&entry.id().to_string(), POLICY_PATH)?),
+            Err(_) => Ok(Policy::default()),
+        }
+    }
+
     /// The signature of commit `id` and the bytes it signs, read from the
     /// `gpgsig` header as git reads it (see [`Signed`]).
     pub fn commit_signed(&self, id: &str) -> Result<Signed> {
@@ -285,6 +306,17 @@ pub fn parse_toml_text<T: serde::de::DeserializeOwned>(path: &str, text: &str) -
 /// Parses a TOML file read from the repository, naming it in errors.
 pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(path: &str, text: &str) -> Result<T> {
     toml::from_str(text).map_err(|e| malformed(path, text, &e))
+}
+
+/// Parses policy.toml strictly (see [`Policy::parse`]), naming the file
+/// and the line in errors.
+pub fn parse_policy(text: &str) -> Result<Policy> {
+    parse_toml::<Policy>(POLICY_PATH, text)?;
+    Policy::parse(text).map_err(|message| Error::Malformed {
+        path: POLICY_PATH.to_string(),
+        line: 1,
+        message,
+    })
 }
 
 /// The blob id git gives `content`.
