@@ -455,3 +455,74 @@ fn the_policy_changed_by_a_non_admin_is_a_finding() {
         "{f:?}"
     );
 }
+
+#[test]
+fn the_demo_walks_the_full_route_and_says_how_to_act_as_each() {
+    let t = tmp();
+    let dir = t.path().join("demo");
+    let out = duyet(
+        t.path(),
+        &["demo", dir.to_str().expect("utf-8"), "--no-open"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = stderr(&out);
+    let chief = dir.join(".git/duyet-demo/chief_of_office_ed25519");
+    let leader = dir.join(".git/duyet-demo/approver_ed25519");
+    for needle in [
+        "--step content",
+        "--step form",
+        "unit_head_ed25519",
+        chief.to_str().expect("utf-8"),
+    ] {
+        assert!(said.contains(needle), "{needle:?} not in {said}");
+    }
+    let (code, text) = {
+        let o = duyet(&dir, &["--lang", "en", "audit", "--full"]);
+        (o.status.code(), stdout(&o) + &stderr(&o))
+    };
+    assert_eq!(code, Some(0), "{text}");
+    let rows = |dir: &std::path::Path| -> serde_json::Value {
+        serde_json::from_str(&stdout(&duyet(dir, &["list", "--json"]))).expect("json")
+    };
+    let row = |v: &serde_json::Value, id: &str| -> serde_json::Value {
+        v.as_array()
+            .and_then(|a| a.iter().find(|r| r["id"] == id))
+            .cloned()
+            .expect("listed")
+    };
+    let all = rows(&dir);
+    // Both steps done, then approved.
+    let qd = row(&all, "qd-to-bien-tap-trang-ttdt");
+    assert_eq!(qd["status"], "approved");
+    for s in qd["steps"].as_array().expect("steps") {
+        assert_eq!(s["decision"], "approved", "{s}");
+        assert_eq!(s["verified"], true, "{s}");
+    }
+    // Content checked by the unit head, waiting for the form check.
+    let cv = row(&all, "cv-tuyen-truyen-cchc");
+    assert_eq!(cv["status"], "waiting-form");
+    assert_eq!(cv["steps"][0]["reviewer"], "Phạm Văn Tùng");
+    // Returned at the content check.
+    let tb = row(&all, "tb-lich-tiep-cong-dan");
+    assert_eq!(tb["status"], "returned");
+    assert_eq!(tb["steps"][0]["decision"], "returned");
+
+    // Acting as the Chánh Văn phòng, then as the leader, as the demo says.
+    let set_key = |key: &std::path::Path| {
+        git(
+            &dir,
+            &["config", "user.signingKey", key.to_str().expect("utf-8")],
+        );
+    };
+    set_key(&chief);
+    let cv_id = "cv-tuyen-truyen-cchc";
+    let ok = |args: &[&str]| {
+        let o = duyet(&dir, args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    };
+    ok(&["approve", cv_id, "--step", "form", "-m", "Thể thức đúng."]);
+    set_key(&leader);
+    ok(&["approve", cv_id, "-m", "Đồng ý ban hành."]);
+    assert_eq!(row(&rows(&dir), cv_id)["status"], "approved");
+    ok(&["audit"]);
+}

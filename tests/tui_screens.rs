@@ -227,7 +227,10 @@ fn audit_screen_and_verified_marks() {
     let mut h = Harness::new(Lang::En, (110, 20));
     h.keys("A");
     let s = h.screen();
-    assert!(s.contains("Approval trail: 4 decisions, 0 findings"), "{s}");
+    assert!(
+        s.contains("Approval trail: 11 decisions, 0 findings"),
+        "{s}"
+    );
     assert!(s.contains("No findings"), "{s}");
     // Enter opens the decision's draft; Esc comes back to the trail.
     h.key(KeyCode::Enter);
@@ -261,7 +264,7 @@ fn audit_screen_and_verified_marks() {
     );
     h.keys("R");
     let s = h.screen();
-    assert!(s.contains("5 decisions, 1 findings"), "{s}");
+    assert!(s.contains("12 decisions, 1 findings"), "{s}");
     h.keys("f");
     let s = h.screen();
     assert!(

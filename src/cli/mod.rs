@@ -706,6 +706,7 @@ fn run(cli: &Cli, flag: Option<Lang>) -> Result<i32, Failure> {
             let dir = dir.clone().unwrap_or_else(ops::demo::default_dir);
             let repo = ops::demo::create(&dir)?;
             println!("{}", dir.display());
+            eprint!("{}", ops::demo::how_to_act(&repo, lang == Lang::Vi));
             if *no_open || !std::io::stdout().is_terminal() {
                 eprintln!(
                     "duyet: demo repository created; open it with `duyet --repo {}`",

@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::{DecisionRequest, decide};
+use super::{DecisionRequest, decide, decide_step};
 use crate::model::trust::{Member, Role, TrustList};
-use crate::model::{Decision, Note};
-use crate::repo::{Author, DraftRepo, Edit, Error, Result, TRUST_PATH};
-use crate::sign::{SignConfig, generate_key};
+use crate::model::{Decision, Note, Step};
+use crate::repo::{Author, DraftRepo, Edit, Error, POLICY_PATH, Result, TRUST_PATH};
+use crate::sign::{Format, SignConfig, Signer, generate_key};
 
 /// A sample draft shipped with duyet: (id, draft.md, meta.toml).
 pub struct Sample {
@@ -46,6 +46,19 @@ pub const SEED_ID: &str = "cv-tuyen-truyen-cchc";
 
 /// The demo approver.
 pub const APPROVER: (&str, &str) = ("Trần Thu Hà", "ha.tt@stttt.langson.gov.vn");
+
+/// The head of the drafting unit TTBCXB (Trưởng phòng Thông tin - Báo chí -
+/// Xuất bản): the content check of that unit's drafts.
+pub const UNIT_HEAD: (&str, &str) = ("Phạm Văn Tùng", "tung.pv@stttt.langson.gov.vn");
+
+/// The Chánh Văn phòng: the form check of every draft, and the content
+/// check of the Văn phòng's own drafts (unit VP).
+pub const CHIEF_OF_OFFICE: (&str, &str) = ("Hoàng Thị Lan", "lan.ht@stttt.langson.gov.vn");
+
+/// The demo's route policy: the content and form checks before the
+/// leader's decision (Nghị định 30, Điều 12), the form check only for a
+/// tờ trình.
+pub const POLICY: &str = "# Luồng trình duyệt (Nghị định 30/2020/NĐ-CP, Điều 12): các bước kiểm tra\n# trước khi trình lãnh đạo ký. Chỉ quản trị (admin) được sửa tệp này.\n[route]\ncong-van = [\"content\", \"form\"]\nquyet-dinh = [\"content\", \"form\"]\nke-hoach = [\"content\", \"form\"]\nthong-bao = [\"content\", \"form\"]\nbao-cao = [\"content\", \"form\"]\nto-trinh = [\"form\"]\n";
 
 const CLERKS: [(&str, &str); 3] = [
     ("Lương Minh Vũ", "vu.lm@stttt.langson.gov.vn"),
@@ -90,6 +103,70 @@ pub fn seed_first_revision() -> String {
 /// Where the demo keeps its approver's key (inside `.git`, never committed).
 pub fn demo_key_path(repo: &DraftRepo) -> PathBuf {
     repo.git_dir().join("duyet-demo").join("approver_ed25519")
+}
+
+/// Where the demo keeps the unit head's key.
+pub fn unit_head_key_path(repo: &DraftRepo) -> PathBuf {
+    repo.git_dir().join("duyet-demo").join("unit_head_ed25519")
+}
+
+/// Where the demo keeps the Chánh Văn phòng's key.
+pub fn chief_of_office_key_path(repo: &DraftRepo) -> PathBuf {
+    repo.git_dir()
+        .join("duyet-demo")
+        .join("chief_of_office_ed25519")
+}
+
+/// The in-process signer of the SSH key at `path`.
+fn ssh_signer(path: &Path) -> Result<Signer> {
+    SignConfig {
+        format: Format::Ssh,
+        key: Some(path.display().to_string()),
+        program: "ssh-keygen".to_string(),
+        identity: None,
+    }
+    .signer()
+    .map_err(|e| Error::Sign(e.to_string()))
+}
+
+/// How to act as each person of the demo's route, in `vi` or English:
+/// the git config lines that sign with their key.
+pub fn how_to_act(repo: &DraftRepo, vi: bool) -> String {
+    let dir = repo.location();
+    let people = [
+        (
+            UNIT_HEAD,
+            unit_head_key_path(repo),
+            "trưởng phòng TTBCXB, kiểm tra nội dung: duyet approve ID --step content",
+            "head of unit TTBCXB, the content check: duyet approve ID --step content",
+        ),
+        (
+            CHIEF_OF_OFFICE,
+            chief_of_office_key_path(repo),
+            "Chánh Văn phòng, kiểm tra thể thức: duyet approve ID --step form",
+            "Chánh Văn phòng, the form check: duyet approve ID --step form",
+        ),
+        (
+            APPROVER,
+            demo_key_path(repo),
+            "lãnh đạo Sở, duyệt để ký: duyet approve ID",
+            "the leader, the final decision: duyet approve ID",
+        ),
+    ];
+    let mut out = String::from(if vi {
+        "Luồng trình duyệt: muốn làm việc với tư cách từng người, hãy ký bằng khóa của họ:\n"
+    } else {
+        "The route before signing: to act as each person, sign with their key:\n"
+    });
+    for ((name, _), key, what_vi, what_en) in people {
+        out.push_str(&format!(
+            "  {name} ({}):\n    git -C {} config user.signingKey {}\n",
+            if vi { what_vi } else { what_en },
+            dir.display(),
+            key.display()
+        ));
+    }
+    out
 }
 
 struct Clock(i64);
@@ -142,6 +219,14 @@ pub fn create(dir: &Path) -> Result<DraftRepo> {
     let signer = SignConfig::from_repo(&repo)
         .and_then(|c| c.signer())
         .map_err(|e| Error::Sign(e.to_string()))?;
+    let unit_head_key = unit_head_key_path(&repo);
+    let unit_head_public =
+        generate_key(&unit_head_key, UNIT_HEAD.1, None).map_err(|e| Error::Sign(e.to_string()))?;
+    let unit_head = ssh_signer(&unit_head_key)?;
+    let chief_key = chief_of_office_key_path(&repo);
+    let chief_public = generate_key(&chief_key, CHIEF_OF_OFFICE.1, None)
+        .map_err(|e| Error::Sign(e.to_string()))?;
+    let chief = ssh_signer(&chief_key)?;
 
     // 2024-02-01 08:00 +07:00
     let mut clock = Clock(1_706_749_200);
@@ -156,6 +241,26 @@ pub fn create(dir: &Path) -> Result<DraftRepo> {
             units: vec![],
         }]
         .into_iter()
+        .chain([
+            Member {
+                name: UNIT_HEAD.0.to_string(),
+                email: UNIT_HEAD.1.to_string(),
+                roles: vec![Role::Content],
+                ssh: vec![unit_head_public],
+                openpgp: vec![],
+                x509: vec![],
+                units: vec!["TTBCXB".to_string()],
+            },
+            Member {
+                name: CHIEF_OF_OFFICE.0.to_string(),
+                email: CHIEF_OF_OFFICE.1.to_string(),
+                roles: vec![Role::Content, Role::Form],
+                ssh: vec![chief_public],
+                openpgp: vec![],
+                x509: vec![],
+                units: vec!["VP".to_string()],
+            },
+        ])
         .chain(CLERKS.iter().map(|c| Member {
             name: c.0.to_string(),
             email: c.1.to_string(),
@@ -195,6 +300,20 @@ pub fn create(dir: &Path) -> Result<DraftRepo> {
         },
     )?;
 
+    // The route policy, by the admin (changed only by an admin, as trust.toml).
+    let plan = repo.prepare_commit(
+        &[Edit::Put {
+            path: POLICY_PATH.to_string(),
+            content: POLICY.as_bytes().to_vec(),
+        }],
+        "Luồng trình duyệt: kiểm tra nội dung và thể thức trước khi trình ký",
+        &author(APPROVER, clock.tick(0)),
+    )?;
+    let sig = signer
+        .sign(plan.buffer.as_bytes(), None)
+        .map_err(|e| Error::Sign(e.to_string()))?;
+    super::record::record(&repo, &plan, &sig)?;
+
     let revise = |id: &str, text: &str, who: (&str, &str), time, msg: &str, with_meta: bool| {
         let mut edits = vec![Edit::Put {
             path: path_of(id, "draft.md"),
@@ -220,6 +339,25 @@ pub fn create(dir: &Path) -> Result<DraftRepo> {
         };
         decide(&repo, &req, &signer, None)
     };
+    // A step of the route, by the unit head or the Chánh Văn phòng.
+    let step_on = |id: &str,
+                   step: Step,
+                   decision,
+                   comment: &str,
+                   who: ((&str, &str), &Signer),
+                   time: Option<(i64, i32)>| {
+        let req = DecisionRequest {
+            id: id.to_string(),
+            decision,
+            revision: None,
+            comment: comment.to_string(),
+            notes: vec![],
+            author: Some(author(who.0, time)),
+        };
+        decide_step(&repo, &req, step, who.1, None)
+    };
+    // Minutes after the clock, without moving it.
+    let at = |clock: &Clock, minutes: i64| Some((clock.0 + minutes * 60, 7 * 60));
     let [vu, hanh, anh] = CLERKS;
 
     let cv = SEED_ID;
@@ -271,6 +409,22 @@ pub fn create(dir: &Path) -> Result<DraftRepo> {
     let qd_second_msg = "Bổ sung thành viên và hiệu lực thi hành theo góp ý của Văn phòng";
     revise(qd, qd_final, hanh, clock.tick(2), qd_second_msg, false)?;
 
+    step_on(
+        tb,
+        Step::Content,
+        Decision::Approved,
+        "Nội dung đúng lịch tiếp công dân của Lãnh đạo Sở.",
+        (CHIEF_OF_OFFICE, &chief),
+        at(&clock, 20),
+    )?;
+    step_on(
+        tb,
+        Step::Form,
+        Decision::Approved,
+        "Thể thức đúng Nghị định 30.",
+        (CHIEF_OF_OFFICE, &chief),
+        at(&clock, 40),
+    )?;
     decide_on(
         tb,
         Decision::Approved,
@@ -327,6 +481,22 @@ pub fn create(dir: &Path) -> Result<DraftRepo> {
         true,
     )?;
 
+    step_on(
+        qd,
+        Step::Content,
+        Decision::Approved,
+        "Thành phần Ban Biên tập đã đủ theo góp ý.",
+        (CHIEF_OF_OFFICE, &chief),
+        at(&clock, 20),
+    )?;
+    step_on(
+        qd,
+        Step::Form,
+        Decision::Approved,
+        "",
+        (CHIEF_OF_OFFICE, &chief),
+        at(&clock, 40),
+    )?;
     decide_on(
         qd,
         Decision::Approved,
@@ -351,8 +521,24 @@ pub fn create(dir: &Path) -> Result<DraftRepo> {
         "Sửa giờ bắt đầu tiếp công dân",
         false,
     )?;
+    step_on(
+        tb,
+        Step::Content,
+        Decision::Returned,
+        "Giờ tiếp công dân phải khớp lịch công tác của Lãnh đạo Sở đã ban hành; đề nghị kiểm tra lại.",
+        (CHIEF_OF_OFFICE, &chief),
+        at(&clock, 30),
+    )?;
     let tt_nfd: String = sample(tt).draft.nfd().collect();
     revise(tt, &tt_nfd, anh, clock.tick(2), "Lưu lại từ máy Mac", false)?;
+    step_on(
+        tt,
+        Step::Form,
+        Decision::Approved,
+        "Thể thức đúng; trình Giám đốc ký.",
+        (CHIEF_OF_OFFICE, &chief),
+        at(&clock, 20),
+    )?;
     revise(
         cv,
         sample(cv).draft,
@@ -360,6 +546,14 @@ pub fn create(dir: &Path) -> Result<DraftRepo> {
         clock.tick(4),
         "Bổ sung Quốc hiệu, tên cơ quan; sửa lỗi chính tả: Tràng Định",
         false,
+    )?;
+    step_on(
+        cv,
+        Step::Content,
+        Decision::Approved,
+        "Đã sửa theo ý kiến; trình kiểm tra thể thức.",
+        (UNIT_HEAD, &unit_head),
+        at(&clock, 30),
     )?;
     Ok(repo)
 }
