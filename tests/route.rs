@@ -254,8 +254,17 @@ fn each_step_by_the_right_role_verifies_and_the_status_follows_the_route() {
     assert!(list.contains("waiting for the form check"), "{list}");
 
     o.as_("lan");
-    o.ok(&["approve", "x", "--step", "form"]);
+    let out = duyet(&o.dir, &["approve", "x", "--step", "form"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The form step is told what the form checks find in the text it approved.
+    assert!(
+        stderr(&out).contains("the form checks of this revision: "),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(o.listed()["status"], "pending");
+    let trail = o.ok(&["audit"]);
+    assert!(trail.contains("approved (form)"), "{trail}");
 
     o.as_("ha");
     o.ok(&["approve", "x", "-m", "Đồng ý ban hành."]);
@@ -525,4 +534,45 @@ fn the_demo_walks_the_full_route_and_says_how_to_act_as_each() {
     ok(&["approve", cv_id, "-m", "Đồng ý ban hành."]);
     assert_eq!(row(&rows(&dir), cv_id)["status"], "approved");
     ok(&["audit"]);
+}
+
+#[test]
+fn the_server_hook_rejects_a_forged_final_approval_and_takes_the_route() {
+    let Some(o) = Office::new(true) else { return };
+    let remote = o.dir.with_file_name("remote.git");
+    bare_clone(&o.dir, &remote);
+    let out = duyet(
+        &o.dir,
+        &["hook", "install", remote.to_str().expect("utf-8")],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    git(
+        &o.dir,
+        &["remote", "add", "origin", remote.to_str().expect("utf-8")],
+    );
+    let remote_head = || git(&remote, &["rev-parse", "main"]).trim().to_string();
+    let before = remote_head();
+    // The leader's own key, the steps skipped: refused whole.
+    let forged = o.forged(FINAL, "approved", "Trần Thu Hà", "ha", "");
+    let out = git_out(&o.dir, &["push", "origin", "main"]);
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!out.status.success(), "{err}");
+    assert!(err.contains(&forged[..10]), "{err}");
+    assert!(err.contains("before the content and form check"), "{err}");
+    assert_eq!(remote_head(), before, "no ref moved");
+    // The same approval after both checks is taken.
+    git(&o.dir, &["reset", "-q", "--hard", "HEAD~1"]);
+    o.as_("tuan");
+    o.ok(&["approve", "x", "--step", "content"]);
+    o.as_("lan");
+    o.ok(&["approve", "x", "--step", "form"]);
+    o.as_("ha");
+    o.ok(&["approve", "x"]);
+    let out = git_out(&o.dir, &["push", "origin", "main"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(remote_head(), o.head());
 }

@@ -120,22 +120,29 @@ impl<'r> Judge<'r> {
     /// The route policy at commit `id` (absent: the empty policy), cached
     /// by blob id.
     fn policy_at(&mut self, id: &str) -> Result<std::result::Result<Arc<Policy>, String>> {
-        let Some(blob) = self.repo.blob_at(id, POLICY_PATH)? else {
-            return Ok(Ok(Arc::new(Policy::default())));
+        let blob = self.repo.blob_at(id, POLICY_PATH)?;
+        Ok(self.policy(blob))
+    }
+
+    /// The route policy kept in `blob` (none: the empty policy), cached by
+    /// blob id.
+    fn policy(&mut self, blob: Option<String>) -> std::result::Result<Arc<Policy>, String> {
+        let Some(blob) = blob else {
+            return Ok(Arc::new(Policy::default()));
         };
         if let Some(p) = self.policies.get(&blob) {
-            return Ok(Ok(p.clone()));
+            return Ok(p.clone());
         }
         let parsed = self
             .repo
             .read_text(&blob, POLICY_PATH)
             .and_then(|text| parse_policy(&text))
             .map_err(|e| e.to_string());
-        Ok(parsed.map(|p| {
+        parsed.map(|p| {
             let p = Arc::new(p);
             self.policies.insert(blob, p.clone());
             p
-        }))
+        })
     }
 
     /// The trust list kept in `blob` (none: the empty list), cached by blob id.
@@ -298,10 +305,8 @@ impl<'r> Judge<'r> {
             return Ok(());
         }
         let policy = if step == Step::Final {
-            let Some(parent) = f.parents.first() else {
-                return Ok(());
-            };
-            match self.policy_at(parent)? {
+            // The policy of the first parent (read with the commit's facts).
+            match self.policy(f.parent_policy.clone()) {
                 Ok(p) if *p == Policy::default() => return Ok(()),
                 Ok(p) => Some(p),
                 Err(detail) => {

@@ -797,6 +797,29 @@ fn parse_note(s: &str) -> Result<Note, Failure> {
     })
 }
 
+/// What the form step answers for: the form checks of the revision decided,
+/// in one line.
+fn form_checks_note(repo: &DraftRepo, draft: &crate::model::DraftSummary) {
+    use crate::check::Severity;
+    let path = format!("{}/draft.md", draft.path);
+    let Ok(text) = repo.read_text(&draft.draft_blob, &path) else {
+        return;
+    };
+    let findings = crate::check::check(&text, draft.meta.kind);
+    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    let (e, w) = (count(Severity::Error), count(Severity::Warning));
+    note((
+        format!(
+            "kiểm tra thể thức của bản này: {e} lỗi, {w} cảnh báo (duyet check {})",
+            draft.id
+        ),
+        format!(
+            "the form checks of this revision: {e} errors, {w} warnings (duyet check {})",
+            draft.id
+        ),
+    ));
+}
+
 /// `--step`: none is the final decision.
 fn parse_step(s: Option<&str>) -> Result<crate::model::Step, Failure> {
     match s {
@@ -834,7 +857,7 @@ fn decide_cli(
         author: None,
     };
     // Check everything before asking for a passphrase.
-    ops::plan_step(&repo, &req, step)?;
+    let plan = ops::plan_step(&repo, &req, step)?;
     let passphrase = if signer.needs_passphrase() {
         Some(
             rpassword::prompt_password(format!("Passphrase for {}: ", signer.describe()))
@@ -845,6 +868,9 @@ fn decide_cli(
     };
     let done = ops::decide_step(&repo, &req, step, &signer, passphrase.as_deref())?;
     print_finished(&done);
+    if step == crate::model::Step::Form {
+        form_checks_note(&repo, &plan.draft);
+    }
     Ok(0)
 }
 

@@ -342,6 +342,20 @@ pub fn findings(fs: &[crate::check::Finding], lang: Lang, color: bool) -> String
     s
 }
 
+/// A trail entry's decision, with its step when it is not the final one
+/// ("approved (content)").
+fn decision_on_step(decision: &str, path: &str, lang: Lang) -> String {
+    let step = path.rsplit('/').next().and_then(Step::of_file);
+    let word = match (step, lang) {
+        (Some(Step::Content), Lang::Vi) => "nội dung",
+        (Some(Step::Content), Lang::En) => "content",
+        (Some(Step::Form), Lang::Vi) => "thể thức",
+        (Some(Step::Form), Lang::En) => "form",
+        _ => return v(decision).into_owned(),
+    };
+    format!("{} ({word})", v(decision))
+}
+
 /// The audit: the trail, then the findings.
 pub fn audit(r: &crate::audit::Report, lang: Lang, color: bool) -> String {
     let mut s = String::new();
@@ -402,7 +416,7 @@ pub fn audit(r: &crate::audit::Report, lang: Lang, color: bool) -> String {
         s.push_str(&format!(
             "{mark} {}  {:<9} {}  {:.10}  {} ({})  {}\n",
             v(short(&e.commit)),
-            v(&e.decision),
+            decision_on_step(&e.decision, &e.path, lang),
             v(&e.draft),
             v(&e.revision),
             v(e.signer.as_deref().unwrap_or("?")),

@@ -25,7 +25,8 @@ pub enum Error {
     DetachedHead,
     /// The signing key is not entitled to what is being recorded.
     #[error(
-        "your signing key {key} is not an {role}'s in the trust list at HEAD{}: nothing was written. An admin ({admins}) can add it with `duyet trust add --name \"…\" --email … --role {role} --ssh KEY.pub` (or --openpgp/--x509 FINGERPRINT)",
+        "your signing key {key} is not {} {role}'s in the trust list at HEAD{}: nothing was written. An admin ({admins}) can add it with `duyet trust add --name \"…\" --email … --role {role} --ssh KEY.pub` (or --openpgp/--x509 FINGERPRINT)",
+        if role.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" },
         who.as_ref().map(|w| format!(" (it is {w}'s, without that role)")).unwrap_or_default()
     )]
     NotEntitled {
@@ -266,6 +267,17 @@ impl Error {
             Error::NotRecorded(e) => Some(format!(
                 "{}; chưa ghi nhận gì: nhánh, chỉ mục và thư mục làm việc vẫn như cũ",
                 e.vietnamese().unwrap_or_else(|| e.to_string())
+            )),
+            Error::NotEntitled {
+                key,
+                who,
+                role,
+                admins,
+            } => Some(format!(
+                "khóa ký {key} không thuộc người có vai trò {role} trong danh sách tin cậy ở HEAD{}: chưa ghi gì cả. Quản trị ({admins}) có thể thêm bằng `duyet trust add --name \"…\" --email … --role {role} --ssh KEY.pub`",
+                who.as_ref()
+                    .map(|w| format!(" (khóa của {w}, không có vai trò đó)"))
+                    .unwrap_or_default()
             )),
             Error::RouteIncomplete { id, missing } => {
                 let steps: Vec<&str> = missing

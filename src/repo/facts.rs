@@ -40,6 +40,8 @@ pub struct CommitFacts {
     pub trust: Option<String>,
     /// The trust list's blob at the first parent.
     pub parent_trust: Option<String>,
+    /// The route policy's blob at the first parent.
+    pub parent_policy: Option<String>,
 }
 
 /// A review.toml a commit changed, and the draft it sits beside.
@@ -245,6 +247,10 @@ impl DraftRepo {
             Some(t) => trees.blob_at(*t, super::TRUST_PATH)?,
             None => None,
         };
+        let parent_policy = match parent_trees.first() {
+            Some(t) => trees.blob_at(*t, super::POLICY_PATH)?,
+            None => None,
+        };
         let id = c.id().to_string();
         let (signature, many_signatures) = match self.commit_signed(&id)? {
             Signed::No => (None, false),
@@ -262,6 +268,7 @@ impl DraftRepo {
             reviews,
             trust: trust.map(|t| t.to_string()),
             parent_trust: parent_trust.map(|t| t.to_string()),
+            parent_policy: parent_policy.map(|t| t.to_string()),
             id,
         })
     }
