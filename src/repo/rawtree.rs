@@ -243,6 +243,15 @@ fn bad_name(name: &[u8]) -> bool {
     if name.is_empty() || name.contains(&b'/') || name == b"." || name == b".." {
         return true;
     }
+    // Nearly every name: plain ASCII not starting with a dot cannot spell
+    // `.git` in any of its forms (GIT~1 needs a '~').
+    if name[0] != b'.'
+        && name
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    {
+        return false;
+    }
     let Ok(text) = std::str::from_utf8(name) else {
         return true;
     };
