@@ -11,7 +11,6 @@ use crate::diff::{DraftDiff, diff_texts};
 use crate::model::{Count, DraftSummary, History, Kind};
 use crate::ops::{self, DecisionRequest};
 use crate::repo::{DraftRepo, DraftStats};
-use crate::sign::SignConfig;
 
 /// Work for the worker.
 #[derive(Debug, Clone)]
@@ -47,16 +46,7 @@ pub enum Job {
     Sync,
 }
 
-/// Who would sign a decision.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SignerInfo {
-    /// "Name <email>".
-    pub who: String,
-    /// The key, from git config.
-    pub key: String,
-    /// Whether a passphrase is needed.
-    pub needs_passphrase: bool,
-}
+pub use crate::ops::signer::SignerInfo;
 
 /// A diff with the findings of the checks on its new side.
 pub type Checked = (Arc<DraftDiff>, Arc<Vec<Finding>>);
@@ -136,21 +126,6 @@ fn release_free_memory() {
     }
 }
 
-fn signer_info(repo: &DraftRepo) -> Result<SignerInfo, String> {
-    let signer = SignConfig::from_repo(repo)
-        .and_then(|c| c.signer())
-        .map_err(|e| e.to_string())?;
-    let who = repo
-        .configured_author()
-        .map(|a| format!("{} <{}>", a.name, a.email))
-        .map_err(|e| e.to_string())?;
-    Ok(SignerInfo {
-        who,
-        key: signer.describe(),
-        needs_passphrase: signer.needs_passphrase(),
-    })
-}
-
 /// Does one job (also used directly by tests).
 /// `progress` receives [`Done::Progress`] messages while long jobs run.
 pub fn run(repo: &DraftRepo, job: Job, cache: &mut Cache, progress: &mut dyn FnMut(Done)) -> Done {
@@ -165,7 +140,7 @@ pub fn run(repo: &DraftRepo, job: Job, cache: &mut Cache, progress: &mut dyn FnM
                             .map(|p| crate::repo::Error::InvalidFolder(p).to_string())
                             .chain(l.problems.iter().map(|p| p.to_string()))
                             .collect(),
-                        signer_info(repo),
+                        ops::signer::signer_info(repo),
                     )
                 })
                 .map_err(|e| e.to_string()),
@@ -235,8 +210,7 @@ pub fn run(repo: &DraftRepo, job: Job, cache: &mut Cache, progress: &mut dyn FnM
         ),
         Job::Decide(req, passphrase) => {
             let id = req.id.clone();
-            let result = SignConfig::from_repo(repo)
-                .and_then(|c| c.signer())
+            let result = ops::signer::signer(repo)
                 .map_err(|e| e.to_string())
                 .and_then(|signer| {
                     ops::decide(repo, &req, &signer, passphrase.as_deref())
