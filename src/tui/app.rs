@@ -104,7 +104,7 @@ pub struct DraftView {
     /// The draft as listed.
     pub draft: DraftSummary,
     /// Its history, once loaded.
-    pub history: Option<History>,
+    pub history: Option<Arc<History>>,
     /// Selected revision (index into revisions).
     pub rev_sel: usize,
     /// Revision marked as the old side.
@@ -520,7 +520,7 @@ impl App {
                     Ok(h) => {
                         v.rev_sel = h.revisions.len().saturating_sub(1);
                         v.pair = h.default_pair();
-                        v.history = Some(h);
+                        v.history = Some(Arc::new(h));
                         self.request_diff();
                     }
                     Err(e) => v.error = Some(e),
@@ -897,13 +897,10 @@ impl App {
         let (Some(h), Some((old, new))) = (&v.history, v.pair) else {
             return;
         };
-        let blob = |n: usize| h.revisions.get(n - 1).map(|r| (n, r.blob.clone()));
-        let Some(new_b) = blob(new) else { return };
         let job = Job::Diff {
-            id: v.draft.id.clone(),
-            path: format!("{}/draft.md", v.draft.path),
-            old: old.and_then(blob),
-            new: new_b,
+            history: h.clone(),
+            old,
+            new,
             kind: v.draft.meta.kind,
         };
         v.diff = None;

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender};
 
-use crate::check::{Finding, check};
-use crate::diff::{DraftDiff, diff_texts};
+use crate::check::Finding;
+use crate::diff::DraftDiff;
 use crate::model::{Count, DraftSummary, History, Kind};
 use crate::ops::{self, DecisionRequest};
 use crate::repo::{DraftRepo, DraftStats};
@@ -21,16 +21,14 @@ pub enum Job {
     Stats,
     /// One draft's history.
     History(String),
-    /// The diff of two blobs of a draft.
+    /// The diff of two revisions of a draft, and the checks of the new one.
     Diff {
-        /// Draft id.
-        id: String,
-        /// The draft's draft.md path, for errors.
-        path: String,
-        /// Old revision number and blob (`None`: nothing).
-        old: Option<(usize, String)>,
-        /// New revision number and blob.
-        new: (usize, String),
+        /// The draft's history (names the draft and its revisions).
+        history: Arc<History>,
+        /// Old revision number (`None`: nothing).
+        old: Option<usize>,
+        /// New revision number.
+        new: usize,
         /// The document kind, for the checks.
         kind: Kind,
     },
@@ -131,7 +129,7 @@ fn release_free_memory() {
 pub fn run(repo: &DraftRepo, job: Job, cache: &mut Cache, progress: &mut dyn FnMut(Done)) -> Done {
     match job {
         Job::List => Done::List(
-            repo.list()
+            ops::read::list_all(repo)
                 .map(|l| {
                     (
                         l.drafts,
@@ -150,37 +148,32 @@ pub fn run(repo: &DraftRepo, job: Job, cache: &mut Cache, progress: &mut dyn FnM
                 .map_err(|e| e.to_string()),
         ),
         Job::History(id) => {
-            let h = repo.history(&id).map_err(|e| e.to_string());
+            let h = ops::read::history(repo, &id).map_err(|e| e.to_string());
             Done::History(id, h)
         }
         Job::Diff {
-            id,
-            path,
+            history,
             old,
             new,
             kind,
         } => {
-            let key = (old.as_ref().map(|o| o.1.clone()), new.1.clone());
+            let blob = |n: usize| {
+                history
+                    .revisions
+                    .get(n.wrapping_sub(1))
+                    .map(|r| r.blob.clone())
+            };
+            let key = (old.and_then(blob), blob(new).unwrap_or_default());
             let result = match cache.get(&key) {
                 Some(d) => Ok(d.clone()),
-                None => (|| {
-                    let old_text = match &old {
-                        Some((_, blob)) => repo.read_text(blob, &path)?,
-                        None => String::new(),
-                    };
-                    let new_text = repo.read_text(&new.1, &path)?;
-                    let findings = Arc::new(check(&new_text, kind));
-                    Ok::<_, crate::repo::Error>((
-                        Arc::new(diff_texts(&old_text, &new_text)),
-                        findings,
-                    ))
-                })()
-                .inspect(|d| {
-                    cache.insert(key, d.clone());
-                })
-                .map_err(|e| e.to_string()),
+                None => ops::read::compare(repo, &history, kind, old, new)
+                    .map(|c| (Arc::new(c.diff), Arc::new(c.findings)))
+                    .inspect(|d| {
+                        cache.insert(key, d.clone());
+                    })
+                    .map_err(|e| e.to_string()),
             };
-            Done::Diff(id, old.map(|o| o.0), new.0, result)
+            Done::Diff(history.id.clone(), old, new, result)
         }
         Job::Audit => Done::Audit(
             crate::audit::audit_with_progress(repo, &crate::audit::Options::default(), &mut |n| {
@@ -190,12 +183,8 @@ pub fn run(repo: &DraftRepo, job: Job, cache: &mut Cache, progress: &mut dyn FnM
             .map_err(|e| e.to_string()),
         ),
         Job::ReadForEdit(id) => {
-            let r = repo
-                .draft(&id)
-                .and_then(|d| {
-                    let text = repo.read_text(&d.draft_blob, &format!("{}/draft.md", d.path))?;
-                    Ok((text, d.status == crate::model::Status::Approved))
-                })
+            let r = ops::read::current_text(repo, &id)
+                .map(|(d, text)| (text, d.status == crate::model::Status::Approved))
                 .map_err(|e| e.to_string());
             Done::ForEdit(id, r)
         }
