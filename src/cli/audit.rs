@@ -1,7 +1,9 @@
 //! `duyet audit`: the approval trail as text, JSON or CSV.
 
-use super::term::{Progress, json, out};
-use super::{Failure, open, output};
+use super::context::{Failure, open};
+use super::output;
+use super::progress::Progress;
+use super::term::{json, out};
 use crate::i18n::{Lang, Msg};
 use crate::model::safe::visible;
 

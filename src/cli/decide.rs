@@ -1,7 +1,7 @@
 //! Deciding: approve and return, and the signer (with its passphrase
 //! asked on the terminal) that every signed command uses.
 
-use super::{Failure, open};
+use super::context::{Failure, open};
 use crate::model::{Decision, Note};
 use crate::ops::{self, DecisionRequest};
 use crate::repo::DraftRepo;

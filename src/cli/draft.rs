@@ -3,7 +3,7 @@
 
 use std::io::IsTerminal;
 
-use super::{Failure, open};
+use super::context::{Failure, open};
 use crate::model::Status;
 use crate::model::safe::visible_line;
 use crate::ops::{self, editor::EditFile};

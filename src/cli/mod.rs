@@ -8,41 +8,27 @@
 
 mod args;
 mod audit;
+mod context;
 mod decide;
 mod draft;
 mod output;
+mod progress;
 mod read;
 mod setup;
 mod sync;
 mod term;
 mod trust;
 
-use std::path::Path;
-
 use clap::Parser;
 
 pub use args::{Cli, Command, HookAction, TrustAction};
 
-use crate::i18n::{Lang, Msg};
+pub use context::Failure;
+use context::LANG;
+
+use crate::i18n::Lang;
 use crate::model::Decision;
 use crate::model::safe::visible_line;
-use crate::repo::{DraftRepo, Error, Watch};
-
-/// A failure: message for stderr, and the exit code.
-pub struct Failure(pub String);
-
-impl From<Error> for Failure {
-    fn from(e: Error) -> Self {
-        Failure(ui_lang().error(&e))
-    }
-}
-
-/// The interface language of this run, for messages made far from `run`.
-static LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
-
-fn ui_lang() -> Lang {
-    LANG.get().copied().unwrap_or_else(Lang::from_env)
-}
 
 /// Parses the command line and runs; returns the process exit code.
 pub fn main() -> i32 {
@@ -67,26 +53,6 @@ pub fn main() -> i32 {
             eprintln!("duyet: {}", visible_line(&msg));
             2
         }
-    }
-}
-
-fn open(repo: Option<&Path>) -> Result<DraftRepo, Failure> {
-    Ok(DraftRepo::open(repo)?)
-}
-
-/// Opens the repository and brings the history index up to date, with a
-/// progress line when that takes a while.
-fn open_indexed(repo: Option<&Path>) -> Result<DraftRepo, Failure> {
-    let repo = open(repo)?;
-    let mut p = term::Progress::new(Msg::Indexing, ui_lang());
-    // Counting the commits first (for the bar) is worth it only on a terminal.
-    let tty = p.tty;
-    let mut tick = |n| p.tick(n);
-    let watch: Watch<'_> = if tty { Some(&mut tick) } else { None };
-    match repo.update_index(watch) {
-        // A read-only repository: history is computed without the cache.
-        Ok(_) | Err(Error::Io { .. }) => Ok(repo),
-        Err(e) => Err(e.into()),
     }
 }
 

@@ -1,8 +1,9 @@
 //! Reading commands: list, show, log, diff, check. Each is a thin adapter
 //! over `ops::read`, printing text or JSON.
 
+use super::context::{Failure, open, open_indexed};
+use super::output;
 use super::term::{json, out};
-use super::{Failure, open, open_indexed, output};
 use crate::i18n::Lang;
 use crate::model::safe::visible_line;
 use crate::ops::read::{self, StatusFilter};

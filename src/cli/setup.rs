@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use super::Failure;
+use super::context::Failure;
 use crate::i18n::Lang;
 use crate::ops;
 use crate::repo::{DraftRepo, Error};

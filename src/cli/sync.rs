@@ -1,8 +1,8 @@
 //! `duyet sync` and the server's hooks.
 
 use super::args::HookAction;
+use super::context::{Failure, open};
 use super::term::out;
-use super::{Failure, open};
 use crate::i18n::Lang;
 use crate::model::safe::visible;
 use crate::ops;

@@ -2,9 +2,9 @@
 //! write git's allowed_signers.
 
 use super::args::TrustAction;
+use super::context::{Failure, open, ui_lang};
 use super::decide::signer_for;
 use super::term::{json, out};
-use super::{Failure, open, ui_lang};
 use crate::i18n::Lang;
 use crate::model::safe::{json_escape, visible};
 use crate::ops;

@@ -1,12 +1,20 @@
 //! The review TUI: one [`app::Action`] type, one event loop, `update` and
 //! `draw`; git work runs on a worker thread (`worker`).
+//!
+//! Each screen (`screens/`) and popup (`popups/`) is a
+//! [`component::Component`] owning its state, its keys (a keymap scope)
+//! and its drawing; `app` routes keys down its layer stack and handles
+//! what components ask of it. No file here imports `app` but `mod.rs`.
 
 pub mod app;
+pub mod chrome;
+pub mod component;
 pub mod config;
 pub mod editor;
 pub mod keymap;
+pub mod popups;
+pub mod screens;
 pub mod theme;
-pub mod view;
 pub mod worker;
 
 use std::sync::mpsc;
@@ -73,7 +81,7 @@ fn event_loop(
                 .map_err(|_| "the background worker stopped".to_string())?;
         }
         terminal
-            .draw(|f| view::draw(f, app, theme))
+            .draw(|f| app.draw(f, theme))
             .map_err(|e| format!("cannot draw: {e}"))?;
         if app.quit {
             return Ok(());
