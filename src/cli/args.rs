@@ -11,7 +11,8 @@ pub struct Cli {
     /// The drafts repository (default: discovered from the current directory).
     #[arg(long, global = true, value_name = "PATH")]
     pub repo: Option<PathBuf>,
-    /// Interface language: vi or en (default: from LC_ALL / LC_MESSAGES / LANG).
+    /// Interface language: vi or en (default: the config file's `lang`,
+    /// else LC_ALL / LC_MESSAGES / LANG).
     #[arg(long, global = true, value_name = "vi|en")]
     pub lang: Option<String>,
     /// What to do (default: open the TUI).

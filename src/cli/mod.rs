@@ -24,7 +24,7 @@ use clap::Parser;
 pub use args::{Cli, Command, HookAction, TrustAction};
 
 pub use context::Failure;
-use context::LANG;
+use context::{LANG, ui_lang};
 
 use crate::i18n::Lang;
 use crate::model::Decision;
@@ -45,7 +45,7 @@ pub fn main() -> i32 {
         eprintln!("duyet: --lang {l}: use vi or en");
         return 2;
     }
-    let _ = LANG.set(flag.unwrap_or_else(Lang::from_env));
+    let _ = LANG.set(flag.or_else(config_lang).unwrap_or_else(Lang::from_env));
     match run(&cli, flag) {
         Ok(code) => code,
         Err(Failure(msg)) => {
@@ -56,8 +56,15 @@ pub fn main() -> i32 {
     }
 }
 
+/// The config file's `lang`, when it sets one. A config file that does
+/// not parse is the TUI's to report; here (hooks on a server included) it
+/// only means no language is configured.
+fn config_lang() -> Option<Lang> {
+    crate::tui::config::load().ok().and_then(|c| c.lang)
+}
+
 fn run(cli: &Cli, flag: Option<Lang>) -> Result<i32, Failure> {
-    let lang = flag.unwrap_or_else(Lang::from_env);
+    let lang = ui_lang();
     let color = term::color_enabled();
     let style = |json| read::Style { lang, color, json };
     let repo = cli.repo.as_deref();
