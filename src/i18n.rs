@@ -240,7 +240,7 @@ impl Lang {
             E::LastAdmin(who) => format!(
                 "{who} là quản trị (admin) cuối cùng của danh sách tin cậy: hãy thêm quản trị khác trước (duyet trust add --role admin ...), nếu không sẽ không ai sửa được danh sách nữa"
             ),
-            other => other.to_string(),
+            other => other.vietnamese().unwrap_or_else(|| other.to_string()),
         }
     }
 }

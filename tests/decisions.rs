@@ -558,7 +558,9 @@ fn wrong_passphrase_writes_nothing() {
     let err = decide(&repo, &req, &signer, Some("sai")).unwrap_err();
     assert!(err.to_string().contains("wrong passphrase"), "{err}");
     assert_eq!(repo_state(&dir), before);
-    let commit = decide(&repo, &req, &signer, Some("mật khẩu")).unwrap();
+    let commit = decide(&repo, &req, &signer, Some("mật khẩu"))
+        .unwrap()
+        .commit;
     check_with_stock_git(&dir, &commit, "approved", &[]);
 }
 

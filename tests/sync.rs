@@ -169,7 +169,7 @@ fn approve(dir: &Path, id: &str, decision: Decision, comment: &str) -> Result<St
         notes: vec![],
         author: None,
     };
-    decide(&repo, &req, &signer, None)
+    decide(&repo, &req, &signer, None).map(|f| f.commit)
 }
 
 fn scenario(url: &str, o: &Office) {

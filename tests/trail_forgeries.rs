@@ -730,3 +730,49 @@ fn a_shallow_clone_gets_one_clear_message() {
         "shallow clone: the audit needs the whole history: git fetch --unshallow",
     );
 }
+
+#[test]
+fn log_marks_each_decision_as_the_audit_of_head_judged_it() {
+    let o = Office::new();
+    let good = o.ok(&["approve", "x", "-m", "Đồng ý."]);
+    write(
+        &o.dir,
+        "drafts/2024/x/review.toml",
+        review_by(
+            "returned",
+            &o.blob(),
+            "Trần Thu Hà",
+            "ha@example.vn",
+            &now(),
+        ),
+    );
+    git(&o.dir, &["add", "-A"]);
+    git(&o.dir, &["commit", "-qm", &message("returned", &o.blob())]);
+    let forged = o.head();
+    let log = |args: &[&str]| stdout(&duyet(&o.dir, args));
+    let text = log(&["--lang", "en", "log", "x"]);
+    assert!(text.contains("? not yet audited"), "{text}");
+    assert_eq!(duyet(&o.dir, &["audit"]).status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_str(&log(&["log", "x", "--json"])).unwrap();
+    let marks: Vec<(String, serde_json::Value)> = json["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["commit"].as_str().unwrap().to_string(),
+                d["verified"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        marks,
+        [(good, true.into()), (forged, false.into())],
+        "{json}"
+    );
+    let text = log(&["--lang", "vi", "log", "x"]);
+    assert!(
+        text.contains("✗ không hợp lệ") && text.contains("✓"),
+        "{text}"
+    );
+}

@@ -164,7 +164,7 @@ fn checks_pane_lists_findings_and_jumps_to_them() {
     let v = h.app.draft.as_ref().unwrap();
     assert_eq!(v.pair, Some((None, 1)));
     let s = h.screen();
-    assert!(s.contains("Checks 3✗ 4! 2i"), "{s}");
+    assert!(s.contains("Checks 3✗ 1! 2i"), "{s}");
     insta::assert_snapshot!(s);
     h.key(KeyCode::Tab);
     assert_eq!(

@@ -28,7 +28,7 @@ pub use judge::TIME_TOLERANCE_SECONDS;
 pub use pin::Pin;
 pub use problem::{Finding, Problem, explain, explain_vi};
 pub use trailers::parse_trailers;
-pub use verdicts::{Verdicts, mark, mark_with};
+pub use verdicts::{Verdicts, mark, mark_history, mark_with};
 
 use crate::model::Count;
 use crate::repo::{CommitFacts, DraftRepo, Error, Result, TRUST_PATH, without_hash_verification};

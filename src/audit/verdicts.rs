@@ -12,6 +12,7 @@ use crate::model::DraftSummary;
 use crate::repo::DraftRepo;
 
 const FILE: &str = "verdicts.json";
+const DECISIONS: &str = "decisions.json";
 const FORMAT: u32 = 1;
 
 /// Whether each review.toml content (path, blob) was written by a commit
@@ -79,12 +80,52 @@ impl Verdicts {
     }
 }
 
+/// The verdict on each decision commit of the trail, for `log` and the
+/// history (kept apart from [`Verdicts`], which `list` reads every time).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct DecisionVerdicts {
+    format: u32,
+    head: String,
+    commits: HashMap<String, bool>,
+}
+
 /// Keeps the verdicts of `report` (best effort, like the cache).
 pub(super) fn save(repo: &DraftRepo, report: &Report) {
     let v = Verdicts::of_report(report);
     let _ = repo.write_cache_file(FILE, &mut |w| {
         serde_json::to_writer(w, &v).map_err(std::io::Error::other)
     });
+    let mut commits: HashMap<String, bool> = HashMap::new();
+    for e in &report.trail {
+        let ok = commits.get(&e.commit).copied().unwrap_or(true) && e.verified;
+        commits.insert(e.commit.clone(), ok);
+    }
+    let d = DecisionVerdicts {
+        format: FORMAT,
+        head: report.head.clone(),
+        commits,
+    };
+    let _ = repo.write_cache_file(DECISIONS, &mut |w| {
+        serde_json::to_writer(w, &d).map_err(std::io::Error::other)
+    });
+}
+
+/// Fills each decision's `verified` in `history` from the audit of HEAD:
+/// `Some(false)` for a decision commit the audit did not verify (or did
+/// not see as a decision), `None` with no audit of HEAD.
+pub fn mark_history(repo: &DraftRepo, history: &mut crate::model::History) {
+    let Some(head) = repo.head_id().ok() else {
+        return;
+    };
+    let loaded: Option<DecisionVerdicts> = repo
+        .read_cache_file(DECISIONS)
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .filter(|d: &DecisionVerdicts| d.format == FORMAT && d.head == head);
+    for d in &mut history.decisions {
+        d.verified = loaded
+            .as_ref()
+            .map(|v| v.commits.get(&d.commit).copied().unwrap_or(false));
+    }
 }
 
 /// Fills each draft's `verified` from the saved verdicts of the audit of

@@ -2,9 +2,14 @@
 //! Vietnamese spelling consistency. Texts are checked in NFC with LF line
 //! endings, so NFC, NFD and the Windows-keyboard form give the same findings.
 
+mod consistency;
 mod names;
 mod parts;
+mod punctuation;
 mod signature;
+mod spelling;
+mod structure;
+mod syllable;
 
 use serde::Serialize;
 
@@ -91,6 +96,58 @@ pub(crate) fn doc_lines(text: &str) -> Vec<DocLine<'_>> {
         .collect()
 }
 
+/// Places as "line:column", at most twelve, then how many more, e.g.
+/// "3:5, 9:12, 14:1" or "3:5, …, (+4)".
+pub(crate) fn places_list(places: &[(usize, usize)]) -> String {
+    const SHOWN: usize = 12;
+    let mut s = places
+        .iter()
+        .take(SHOWN)
+        .map(|(l, c)| format!("{l}:{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if places.len() > SHOWN {
+        s.push_str(&format!(", … (+{})", places.len() - SHOWN));
+    }
+    s
+}
+
+/// The words of `s` as maximal runs of letters and digits, with their byte
+/// offsets: much faster than Unicode word segmentation, and enough for the
+/// checks (which then look at letters and digits only).
+pub(crate) fn words(s: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut start = None;
+    let mut chars = s.char_indices().chain(std::iter::once((s.len(), ' ')));
+    std::iter::from_fn(move || {
+        for (i, c) in chars.by_ref() {
+            let word_char = c.is_alphanumeric() || ('\u{300}'..='\u{36f}').contains(&c);
+            match (start, word_char) {
+                (None, true) => start = Some(i),
+                (Some(b), false) => {
+                    start = None;
+                    return Some((b, &s[b..i]));
+                }
+                _ => {}
+            }
+        }
+        None
+    })
+}
+
+/// "1 place" or "3 places", for English messages.
+pub(crate) fn places_en(n: usize) -> String {
+    if n == 1 {
+        "1 place".to_string()
+    } else {
+        format!("{n} places")
+    }
+}
+
+/// Column (1-based, in chars) of byte offset `byte` in `line`.
+pub(crate) fn column_at(line: &str, byte: usize) -> usize {
+    line.get(..byte).map_or(1, |p| p.chars().count() + 1)
+}
+
 /// Column (1-based, in chars) of `needle` in `line`, or 1.
 pub(crate) fn column_of(line: &str, needle: &str) -> usize {
     line.find(needle)
@@ -108,6 +165,7 @@ pub fn check(text: &str, kind: Kind) -> Vec<Finding> {
         out.push(f);
         return out;
     }
+    spelling::garbled(&lines, &mut out);
     parts::required(&lines, kind, &mut out);
     parts::number_and_symbol(&lines, kind, &mut out);
     parts::date(&lines, &mut out);
@@ -115,6 +173,16 @@ pub fn check(text: &str, kind: Kind) -> Vec<Finding> {
     signature::authority(&lines, &mut out);
     names::spelled_two_ways(&lines, &mut out);
     names::tone_placement(&lines, &mut out);
+    names::unit_case(&lines, &mut out);
+    names::dash_forms(&lines, &mut out);
+    spelling::syllables(&lines, &mut out);
+    spelling::glued_and_doubled(&lines, &mut out);
+    punctuation::spacing(&lines, &mut out);
+    punctuation::brackets(&lines, &mut out);
+    structure::numbering(&lines, &mut out);
+    structure::nhu_dieu(&lines, kind, &mut out);
+    consistency::weekdays(&lines, &mut out);
+    consistency::citations(&lines, &mut out);
     out.sort_by_key(|f| (f.line, f.column, f.severity));
     out
 }

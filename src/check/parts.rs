@@ -41,8 +41,24 @@ fn kind_heading(kind: Kind) -> Option<&'static str> {
     }
 }
 
+/// Whether `t` holds the Quốc hiệu (alone, or beside the body's name as a
+/// PDF's text layer gives it).
+pub(super) fn has_quoc_hieu(t: &str) -> bool {
+    fold_search(t).contains(&fold_search(QUOC_HIEU))
+}
+
+/// The Quốc hiệu as written on its line (the part equal to it once folded).
+fn quoc_hieu_as_written(t: &str) -> String {
+    let n = QUOC_HIEU.chars().count();
+    let chars: Vec<char> = t.chars().collect();
+    (0..chars.len().saturating_sub(n - 1))
+        .map(|i| chars[i..i + n].iter().collect::<String>())
+        .find(|w| fold_search(w) == fold_search(QUOC_HIEU))
+        .unwrap_or_else(|| t.to_string())
+}
+
 pub(super) fn required(lines: &[DocLine<'_>], kind: Kind, out: &mut Vec<Finding>) {
-    match find(lines, |t| fold_search(t) == fold_search(QUOC_HIEU)) {
+    match find(lines, has_quoc_hieu) {
         None => missing(
             out,
             "Quốc hiệu",
@@ -50,23 +66,33 @@ pub(super) fn required(lines: &[DocLine<'_>], kind: Kind, out: &mut Vec<Finding>
             &format!("Thêm dòng “{QUOC_HIEU}” ở đầu văn bản"),
             &format!("Add the line “{QUOC_HIEU}” at the top"),
         ),
-        Some(l) if l.text != QUOC_HIEU && l.text != "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM" => {
-            out.push(Finding::new(
+        Some(l) if quoc_hieu_as_written(&l.text) == "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM" => out
+            .push(Finding::new(
                 "required-part",
-                Severity::Error,
+                Severity::Warning,
                 l.no,
-                1,
-                "Quốc hiệu viết chưa đúng",
-                "The national title is not written exactly",
-                format!("Viết đúng: “{QUOC_HIEU}”"),
-                format!("Write it as “{QUOC_HIEU}”"),
-            ))
-        }
+                column_of(l.raw, "CỘNG HOÀ"),
+                "Quốc hiệu viết “CỘNG HOÀ”; Phụ lục I Nghị định 30/2020 viết “CỘNG HÒA”",
+                "The national title has “CỘNG HOÀ”; Phụ lục I of Nghị định 30/2020 writes “CỘNG HÒA”",
+                format!("Viết đúng như Phụ lục I: “{QUOC_HIEU}”"),
+                format!("Write it as Phụ lục I does: “{QUOC_HIEU}”"),
+            )),
+        Some(l) if quoc_hieu_as_written(&l.text) != QUOC_HIEU => out.push(Finding::new(
+            "required-part",
+            Severity::Error,
+            l.no,
+            1,
+            "Quốc hiệu viết chưa đúng",
+            "The national title is not written exactly",
+            format!("Viết đúng: “{QUOC_HIEU}”"),
+            format!("Write it as “{QUOC_HIEU}”"),
+        )),
         Some(_) => {}
     }
     match find(lines, |t| {
-        fold_search(&t.replace(['–', '—'], "-")).replace(' ', "")
-            == fold_search(TIEU_NGU).replace(' ', "")
+        fold_search(&t.replace(['–', '—'], "-"))
+            .replace(' ', "")
+            .contains(&fold_search(TIEU_NGU).replace(' ', ""))
     }) {
         None => missing(
             out,
@@ -75,7 +101,7 @@ pub(super) fn required(lines: &[DocLine<'_>], kind: Kind, out: &mut Vec<Finding>
             &format!("Thêm dòng “{TIEU_NGU}” dưới Quốc hiệu"),
             &format!("Add “{TIEU_NGU}” under the national title"),
         ),
-        Some(l) if l.text != TIEU_NGU => out.push(Finding::new(
+        Some(l) if !l.text.contains(TIEU_NGU) => out.push(Finding::new(
             "required-part",
             Severity::Error,
             l.no,
@@ -93,7 +119,11 @@ pub(super) fn required(lines: &[DocLine<'_>], kind: Kind, out: &mut Vec<Finding>
     let body_name = lines
         .iter()
         .take_while(|l| so.is_none_or(|s| l.no < s.no))
-        .any(|l| is_upper_line(&l.text) && fold_search(&l.text) != fold_search(QUOC_HIEU));
+        .any(|l| {
+            let folded = fold_search(&l.text);
+            let body = folded.replace(&fold_search(QUOC_HIEU), "");
+            is_upper_line(&l.text) && body.chars().filter(|c| c.is_alphabetic()).count() >= 3
+        });
     if !body_name {
         missing(
             out,
@@ -134,7 +164,24 @@ pub(super) fn required(lines: &[DocLine<'_>], kind: Kind, out: &mut Vec<Finding>
             }
         }
         Some(h) => {
-            let head = lines.iter().position(|l| l.text == h);
+            let mut head = lines.iter().position(|l| l.text == h);
+            if head.is_none()
+                && let Some(i) = lines
+                    .iter()
+                    .position(|l| fold_search(&l.text) == fold_search(h))
+            {
+                head = Some(i);
+                out.push(Finding::new(
+                    "required-part",
+                    Severity::Error,
+                    lines[i].no,
+                    1,
+                    format!("Tên loại văn bản viết sai: “{}”", lines[i].text),
+                    format!("The kind heading is misspelt: “{}”", lines[i].text),
+                    format!("Viết đúng: “{h}”"),
+                    format!("Write “{h}”"),
+                ));
+            }
             let subject = head
                 .and_then(|i| lines.get(i + 1))
                 .is_some_and(|l| !l.text.is_empty());
@@ -158,8 +205,14 @@ pub(super) fn required(lines: &[DocLine<'_>], kind: Kind, out: &mut Vec<Finding>
             "Add “Nơi nhận:” with lines “- …;” ending with “- Lưu: VT, …”",
         );
     }
+    let named = lines
+        .iter()
+        .rev()
+        .filter(|l| !l.text.is_empty())
+        .take(2)
+        .any(|l| is_person_name(&l.text));
     let last = lines.iter().rev().find(|l| !l.text.is_empty());
-    if last.is_none_or(|l| is_upper_line(&l.text) || l.text.ends_with(['.', ';', ':'])) {
+    if !named && last.is_none_or(|l| is_upper_line(&l.text) || l.text.ends_with(['.', ';', ':'])) {
         missing(
             out,
             "họ tên người ký",
@@ -168,6 +221,17 @@ pub(super) fn required(lines: &[DocLine<'_>], kind: Kind, out: &mut Vec<Finding>
             "Put the signer's name last, under the title",
         );
     }
+}
+
+/// A person's name: two to six words, each capitalised and not all capitals
+/// ("Nguyễn Văn A", "Lê Hải Yến").
+fn is_person_name(t: &str) -> bool {
+    let words: Vec<&str> = t.split_whitespace().collect();
+    (2..=6).contains(&words.len())
+        && words.iter().all(|w| {
+            let mut c = w.chars();
+            c.next().is_some_and(char::is_uppercase) && c.all(|c| c.is_lowercase())
+        })
 }
 
 /// The place-and-date line: "<Place>, ngày … tháng … năm …".
@@ -181,7 +245,22 @@ pub(super) fn number_and_symbol(lines: &[DocLine<'_>], kind: Kind, out: &mut Vec
     let Some(l) = lines.iter().find(|l| l.text.starts_with("Số:")) else {
         return;
     };
-    let rest = l.text["Số:".len()..].trim();
+    let mut rest = l.text["Số:".len()..].trim();
+    // "Số:    /QĐ-UBND    Hà Nội, ngày … năm 2026": the place starts with
+    // the first word that has a small letter after the symbol.
+    if rest.contains(", ngày") {
+        let slash = rest.find('/').unwrap_or(0);
+        let mut cut = rest.len();
+        let mut pos = slash;
+        for w in rest[slash..].split(' ') {
+            if w.chars().any(|c| c.is_lowercase()) && !w.starts_with('/') && pos > slash {
+                cut = pos;
+                break;
+            }
+            pos += w.len() + 1;
+        }
+        rest = rest[..cut.min(rest.len())].trim_end();
+    }
     let Some((number, symbol)) = rest.split_once('/') else {
         out.push(Finding::new(
             "number-symbol",
@@ -234,6 +313,34 @@ pub(super) fn number_and_symbol(lines: &[DocLine<'_>], kind: Kind, out: &mut Vec
             format!("Write “0{number}”"),
         ));
     }
+    // A legal normative document carries its year: "Số: 128/2025/QĐ-UBND"
+    // (Phụ lục I, I.3).
+    let symbol = match symbol.trim().split_once('/') {
+        Some((year, rest)) if year.len() == 4 && year.chars().all(|c| c.is_ascii_digit()) => {
+            let date_year = place_date(lines).and_then(|d| {
+                let t = &d.text;
+                let i = t.rfind("năm")? + "năm".len();
+                let y: String = t[i..].trim_start().chars().take(4).collect();
+                (y.len() == 4 && y.chars().all(|c| c.is_ascii_digit())).then_some(y)
+            });
+            if let Some(dy) = date_year
+                && dy != year
+            {
+                out.push(Finding::new(
+                    "number-symbol",
+                    Severity::Warning,
+                    l.no,
+                    col,
+                    format!("Năm trong số văn bản ({year}) khác năm ban hành ({dy})"),
+                    format!("The year in the number ({year}) is not the year of issue ({dy})"),
+                    format!("Viết “/{dy}/” trong số văn bản, hoặc sửa năm ban hành"),
+                    format!("Write “/{dy}/” in the number, or fix the date"),
+                ));
+            }
+            rest
+        }
+        _ => symbol,
+    };
     let groups: Vec<&str> = symbol.trim().split('-').collect();
     let well_formed = !symbol.contains(' ')
         && groups
@@ -282,7 +389,7 @@ pub(super) fn number_and_symbol(lines: &[DocLine<'_>], kind: Kind, out: &mut Vec
             .trim_end_matches(['.', ';'])
             .to_string();
         if !luu_units
-            .split([',', ' ', '(', ')'])
+            .split([',', ' ', '(', ')', '.'])
             .any(|u| u.trim() == *unit)
         {
             out.push(Finding::new(
@@ -313,6 +420,7 @@ pub(super) fn date(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
         Some(rest.chars().take_while(|c| c.is_ascii_digit()).collect())
     };
     let col = column_of(l.raw, "ngày");
+    let day_blank = after("ngày").as_deref() == Some("");
     match after("ngày").as_deref() {
         Some("") => out.push(Finding::new(
             "date",
@@ -363,15 +471,15 @@ pub(super) fn date(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
                 format!("Write “tháng {}”", &m[1..]),
             ))
         }
-        Some("") => out.push(Finding::new(
+        Some("") if !day_blank => out.push(Finding::new(
             "date",
-            Severity::Error,
+            Severity::Info,
             l.no,
             mcol,
-            "Tháng ban hành để trống",
-            "The month is blank",
-            "Ghi tháng ban hành",
-            "Fill in the month",
+            "Tháng ban hành để trống (bình thường với dự thảo; ngày, tháng ghi khi ban hành)",
+            "The month is blank (normal in a draft: the date is given at issuance)",
+            "Văn thư điền khi ban hành",
+            "The records clerk fills it at issuance",
         )),
         _ => {}
     }
@@ -382,7 +490,11 @@ fn list_punctuation(items: &[&DocLine<'_>], what_vi: &str, what_en: &str, out: &
     for (i, l) in items.iter().enumerate() {
         let last = i + 1 == items.len();
         let want = if last { "." } else { ";" };
-        if !l.text.starts_with('-') {
+        let text = l
+            .text
+            .strip_prefix("Kính gửi:")
+            .map_or(l.text.as_str(), str::trim_start);
+        if !text.starts_with('-') {
             out.push(Finding::new(
                 "list-punctuation",
                 Severity::Error,
@@ -394,7 +506,7 @@ fn list_punctuation(items: &[&DocLine<'_>], what_vi: &str, what_en: &str, out: &
                 format!("Write “- {}”", l.text),
             ));
         }
-        if !l.text.ends_with(want) {
+        if !(l.text.ends_with(want) || last && luu_with_initials(&l.text)) {
             out.push(Finding::new(
                 "list-punctuation",
                 Severity::Error,
@@ -415,6 +527,19 @@ fn list_punctuation(items: &[&DocLine<'_>], what_vi: &str, what_en: &str, out: &
             ));
         }
     }
+}
+
+/// "- Lưu: VT, CN. pvc" or "- Lưu: VT, KT.(8)": the drafter's initials and
+/// the number of copies may follow the final period (Phụ lục III, note 9).
+fn luu_with_initials(t: &str) -> bool {
+    t.starts_with("- Lưu:")
+        && t.rfind('.').is_some_and(|i| {
+            let tail = t[i + 1..].trim();
+            !tail.is_empty()
+                && tail.chars().count() <= 12
+                && !tail.contains(' ')
+                && !tail.ends_with(';')
+        })
 }
 
 /// The non-empty lines after `start` up to the first blank line after the list began.
@@ -439,19 +564,21 @@ pub(super) fn recipients(lines: &[DocLine<'_>], kind: Kind, out: &mut Vec<Findin
     if let Some(i) = lines.iter().position(|l| l.text.starts_with("Kính gửi")) {
         let l = &lines[i];
         let inline = l.text.split_once(':').map(|(_, r)| r.trim()).unwrap_or("");
+        // One recipient on the same line ("Kính gửi: Bộ Nội vụ", Phụ lục I,
+        // IV, ô 9a) takes no list punctuation; a list starts below, or on
+        // this line with its first "- …;".
         if inline.is_empty() {
             list_punctuation(&list_after(lines, i), "“Kính gửi”", "“Kính gửi”", out);
-        } else if !inline.ends_with('.') && !inline.ends_with(';') {
-            out.push(Finding::new(
-                "list-punctuation",
-                Severity::Error,
-                l.no,
-                l.raw.chars().count().max(1),
-                "“Kính gửi: …” một nơi nhận kết thúc bằng dấu chấm",
-                "A single “Kính gửi: …” ends with “.”",
-                "Thêm “.” ở cuối dòng",
-                "End the line with “.”",
-            ));
+        } else if inline.starts_with('-') {
+            let mut items = vec![l];
+            items.extend(
+                lines[i + 1..]
+                    .iter()
+                    .take_while(|n| n.text.starts_with('-')),
+            );
+            if items.len() > 1 {
+                list_punctuation(&items, "“Kính gửi”", "“Kính gửi”", out);
+            }
         }
     }
     let Some(i) = lines.iter().position(|l| l.text.starts_with("Nơi nhận")) else {
@@ -473,17 +600,27 @@ pub(super) fn recipients(lines: &[DocLine<'_>], kind: Kind, out: &mut Vec<Findin
             "Add “- Lưu: VT, <drafting unit>.”",
         ));
     }
-    if kind == Kind::CongVan
+    // Phụ lục I, II.9.b: a công văn, and a tờ trình or báo cáo sent to the
+    // recipients named after "Kính gửi", list "Như trên" first.
+    let kinh_gui = lines.iter().any(|l| l.text.starts_with("Kính gửi"));
+    let needs_nhu_tren =
+        kind == Kind::CongVan || (kinh_gui && matches!(kind, Kind::ToTrinh | Kind::BaoCao));
+    if needs_nhu_tren
         && let Some(first) = items.first()
         && !first.text.starts_with("- Như trên")
     {
+        let (vi, en) = match kind {
+            Kind::CongVan => ("công văn", "công văn"),
+            Kind::ToTrinh => ("tờ trình có “Kính gửi”", "tờ trình with “Kính gửi”"),
+            _ => ("báo cáo có “Kính gửi”", "báo cáo with “Kính gửi”"),
+        };
         out.push(Finding::new(
             "list-punctuation",
             Severity::Error,
             first.no,
             1,
-            "Nơi nhận của công văn bắt đầu bằng “- Như trên;”",
-            "A công văn's distribution list starts with “- Như trên;”",
+            format!("Nơi nhận của {vi} bắt đầu bằng “- Như trên;”"),
+            format!("A {en}'s distribution list starts with “- Như trên;”"),
             "Thêm dòng “- Như trên;” đầu tiên",
             "Add “- Như trên;” as the first line",
         ));

@@ -8,6 +8,33 @@ fn next_nonempty<'a, 'b>(lines: &'a [DocLine<'b>], i: usize) -> Option<&'a DocLi
     lines[i + 1..].iter().find(|l| !l.text.is_empty())
 }
 
+/// Whether `title` is the deputy's title under "KT. `head`": "PHÓ" before
+/// the head's title or before one of its parts ("KT. BỘ TRƯỞNG, CHỦ
+/// NHIỆM" over "PHÓ CHỦ NHIỆM"), or "THỨ TRƯỞNG" under "KT. BỘ TRƯỞNG".
+fn deputy_of(head: &str, title: &str) -> bool {
+    if head.contains("BỘ TRƯỞNG") && title.starts_with("THỨ TRƯỞNG") {
+        return true;
+    }
+    let Some(rest) = title.strip_prefix("PHÓ ") else {
+        return false;
+    };
+    rest.starts_with(head)
+        || head
+            .split(',')
+            .map(str::trim)
+            .any(|part| !part.is_empty() && rest.starts_with(part))
+}
+
+/// A person's name: capitalised words, not all capitals.
+fn is_name(t: &str) -> bool {
+    let words: Vec<&str> = t.split_whitespace().collect();
+    (2..=6).contains(&words.len())
+        && words.iter().all(|w| {
+            let mut c = w.chars();
+            c.next().is_some_and(char::is_uppercase) && c.all(|c| c.is_lowercase())
+        })
+}
+
 pub(super) fn authority(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
     let mut covered_deputy = Vec::new();
     for (i, l) in lines.iter().enumerate() {
@@ -16,7 +43,7 @@ pub(super) fn authority(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
         if let Some(head) = t.strip_prefix("KT. ") {
             let want = format!("PHÓ {head}");
             match next {
-                Some(n) if n.text.starts_with(&want) => covered_deputy.push(n.no),
+                Some(n) if deputy_of(head, &n.text) => covered_deputy.push(n.no),
                 Some(n) => out.push(Finding::new(
                     "authority",
                     Severity::Error,
@@ -62,9 +89,24 @@ pub(super) fn authority(lines: &[DocLine<'_>], out: &mut Vec<Finding>) {
                 .all(|c| !c.is_lowercase())
             && !covered_deputy.contains(&l.no)
             && i > 0
-            && !lines[..i].iter().rev().take(3).any(|p| {
-                p.text.starts_with("TM.") || p.text.starts_with("TL.") || p.text.starts_with("TUQ.")
-            })
+            && !lines[..i]
+                .iter()
+                .rev()
+                .filter(|p| !p.text.is_empty())
+                .take(4)
+                .any(|p| {
+                    p.text.starts_with("TM.")
+                        || p.text.starts_with("TL.")
+                        || p.text.starts_with("TUQ.")
+                        || p.text.starts_with("KT.")
+                })
+            // The signer's other title, under the name (an advisory body's
+            // head who is also "PHÓ GIÁM ĐỐC SỞ …"), is not an authority line.
+            && !lines[..i]
+                .iter()
+                .rev()
+                .find(|p| !p.text.is_empty())
+                .is_some_and(|p| is_name(&p.text))
         {
             let head = &t["PHÓ ".len()..];
             out.push(Finding::new(

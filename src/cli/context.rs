@@ -16,6 +16,22 @@ impl From<Error> for Failure {
     }
 }
 
+/// One (Vietnamese, English) line on stderr, in the language in use.
+pub(super) fn note((vi, en): (String, String)) {
+    match ui_lang() {
+        Lang::Vi => eprintln!("duyet: {vi}"),
+        Lang::En => eprintln!("duyet: {en}"),
+    }
+}
+
+/// Prints a commit that is on the branch, and its work-tree warning if any.
+pub(super) fn print_finished(f: &crate::repo::Finished) {
+    println!("{}", f.commit);
+    if let Some(w) = &f.warning {
+        note(w.texts());
+    }
+}
+
 /// The interface language of this run, for messages made far from `run`.
 pub(super) static LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
 
@@ -25,7 +41,12 @@ pub(super) fn ui_lang() -> Lang {
 
 /// Opens the repository at `repo` (default: discovered).
 pub(super) fn open(repo: Option<&Path>) -> Result<DraftRepo, Failure> {
-    Ok(DraftRepo::open(repo)?)
+    let repo = DraftRepo::open(repo)?;
+    // A commit a killed duyet left half-done is finished or undone first.
+    for r in repo.recover_interrupted().unwrap_or_default() {
+        note(r.texts());
+    }
+    Ok(repo)
 }
 
 /// Opens the repository and brings the history index up to date, with a

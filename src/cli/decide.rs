@@ -1,7 +1,7 @@
 //! Deciding: approve and return, and the signer (with its passphrase
 //! asked on the terminal) that every signed command uses.
 
-use super::context::{Failure, open};
+use super::context::{Failure, open, print_finished};
 use crate::model::{Decision, Note};
 use crate::ops::{self, DecisionRequest};
 use crate::repo::DraftRepo;
@@ -72,7 +72,7 @@ pub(super) fn decide(
     // Check everything before asking for a passphrase.
     ops::plan_decision(&repo, &req)?;
     let passphrase = ask_passphrase(&signer)?;
-    let commit = ops::decide(&repo, &req, &signer, passphrase.as_deref())?;
-    println!("{commit}");
+    let done = ops::decide(&repo, &req, &signer, passphrase.as_deref())?;
+    print_finished(&done);
     Ok(0)
 }

@@ -3,7 +3,7 @@
 
 use std::io::IsTerminal;
 
-use super::context::{Failure, open};
+use super::context::{Failure, note, open, print_finished};
 use crate::model::Status;
 use crate::model::safe::visible_line;
 use crate::ops::{self, editor::EditFile};
@@ -24,6 +24,9 @@ pub(super) fn new(
     let repo = open(repo)?;
     let d = ops::revise::new_draft(&repo, kind, title, unit, id)?;
     println!("{}\t{}", visible_line(&d.id), visible_line(&d.path));
+    if let Some(w) = &d.warning {
+        note(w.texts());
+    }
     Ok(0)
 }
 
@@ -81,8 +84,8 @@ fn commit_text(
             }
         }
     }
-    let commit = ops::revise::revise_text(repo, id, text, message)?;
-    println!("{commit}");
+    let done = ops::revise::revise_text(repo, id, text, message)?;
+    print_finished(&done);
     Ok(0)
 }
 

@@ -172,8 +172,17 @@ fn push_decision(s: &mut String, d: &crate::model::DecisionRecord, lang: Lang, c
         .revision_number
         .map(|n| format!("#{n}"))
         .unwrap_or_else(|| format!("{:.10}", v(&d.review.revision)));
+    let mark = match d.verified {
+        Some(true) => paint(color, "32", "✓"),
+        Some(false) => paint(
+            color,
+            "31;1",
+            &format!("✗ {}", lang.unverified(Some(false))),
+        ),
+        None => format!("? {}", lang.unverified(None)),
+    };
     s.push_str(&format!(
-        "    {} {on} — {} ({})  {}\n",
+        "    {mark} {} {on} — {} ({})  {}\n",
         paint(color, code, word),
         v(&d.review.reviewer),
         v(&d.review.time),

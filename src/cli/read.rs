@@ -72,7 +72,8 @@ pub(super) fn show(
 /// `duyet log`: revisions and decisions.
 pub(super) fn log(repo: Option<&std::path::Path>, id: &str, st: Style) -> Result<i32, Failure> {
     let repo = open_indexed(repo)?;
-    let history = read::history(&repo, id)?;
+    let mut history = read::history(&repo, id)?;
+    crate::audit::mark_history(&repo, &mut history);
     if st.json {
         json(&history)
     } else {

@@ -2,7 +2,7 @@
 //! write git's allowed_signers.
 
 use super::args::TrustAction;
-use super::context::{Failure, open, ui_lang};
+use super::context::{Failure, open, print_finished, ui_lang};
 use super::decide::signer_for;
 use super::term::{json, out};
 use crate::i18n::Lang;
@@ -110,14 +110,14 @@ pub(super) fn trust(repo: Option<&std::path::Path>, action: &TrustAction) -> Res
             };
             let new = ops::trust::with_member(&list, member)?;
             let (signer, pass) = signer_for(&repo)?;
-            let commit = ops::trust::write_trust(
+            let done = ops::trust::write_trust(
                 &repo,
                 &new,
                 &format!("Danh sách tin cậy: thêm {name} <{email}>"),
                 &signer,
                 pass.as_deref(),
             )?;
-            println!("{commit}");
+            print_finished(&done);
             Ok(0)
         }
         TrustAction::Remove { email, key } => {
@@ -131,14 +131,14 @@ pub(super) fn trust(repo: Option<&std::path::Path>, action: &TrustAction) -> Res
             };
             let (new, gone) = ops::trust::without_member(&list, &sel)?;
             let (signer, pass) = signer_for(&repo)?;
-            let commit = ops::trust::write_trust(
+            let done = ops::trust::write_trust(
                 &repo,
                 &new,
                 &format!("Danh sách tin cậy: bỏ {} <{}>", gone.name, gone.email),
                 &signer,
                 pass.as_deref(),
             )?;
-            println!("{commit}");
+            print_finished(&done);
             Ok(0)
         }
     }

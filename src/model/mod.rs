@@ -324,6 +324,9 @@ pub struct DecisionRecord {
     pub revision_number: Option<usize>,
     /// Committer time.
     pub time: Time,
+    /// Whether this decision commit verified in the audit of HEAD (`None`:
+    /// no audit of HEAD yet). Filled by `ops`.
+    pub verified: Option<bool>,
 }
 
 /// A draft's history: its revisions and the decisions between them, oldest first.

@@ -3,7 +3,7 @@
 use super::record;
 use crate::model::trust::Role;
 use crate::model::{Decision, DraftSummary, Note, Review};
-use crate::repo::{Author, DraftRepo, Edit, Error, PreparedCommit, Result};
+use crate::repo::{Author, DraftRepo, Edit, Error, Finished, PreparedCommit, Result};
 use crate::sign::Signer;
 
 /// What the reviewer decided, before it is signed.
@@ -164,7 +164,8 @@ pub fn plan_decision(repo: &DraftRepo, req: &DecisionRequest) -> Result<Decision
     })
 }
 
-/// Plans, signs and writes a decision; returns the new commit id.
+/// Plans, signs and writes a decision; returns the new commit (and a
+/// warning when the work tree could not follow).
 ///
 /// review.toml names the trust-list member whose key signs (the audit
 /// requires it): when git's identity differs from that member's, the
@@ -177,7 +178,7 @@ pub fn decide(
     req: &DecisionRequest,
     signer: &Signer,
     passphrase: Option<&str>,
-) -> Result<String> {
+) -> Result<Finished> {
     let sign = |plan: &DecisionPlan| {
         signer
             .sign(plan.commit.buffer.as_bytes(), passphrase)

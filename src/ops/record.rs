@@ -4,7 +4,7 @@
 
 use crate::audit;
 use crate::model::trust::{Member, Role, SignerKey, TrustList};
-use crate::repo::{DraftRepo, Error, PreparedCommit, Result};
+use crate::repo::{DraftRepo, Error, Finished, PreparedCommit, Result};
 use crate::sign::Verifier;
 
 /// The key that made `signature` over `prepared`.
@@ -58,15 +58,17 @@ fn role_name(role: Role) -> &'static str {
 }
 
 /// Writes the signed commit, judges it as the audit will, and moves the
-/// branch only when it has no finding. Returns the new commit id.
-pub fn record(repo: &DraftRepo, prepared: &PreparedCommit, signature: &str) -> Result<String> {
-    let id = repo.write_signed_commit_object(prepared, signature)?;
-    let findings = audit::judge_new_commit(repo, &id)?;
-    if !findings.is_empty() {
+/// branch only when it has no finding. Returns the new commit (and a
+/// warning when the work tree could not follow).
+pub fn record(repo: &DraftRepo, prepared: &PreparedCommit, signature: &str) -> Result<Finished> {
+    let done = repo.finish_commit_checked(prepared, Some(signature), &mut |id| {
+        let findings = audit::judge_new_commit(repo, id)?;
+        if findings.is_empty() {
+            return Ok(());
+        }
         let what: Vec<String> = findings.iter().map(|f| f.message.clone()).collect();
-        return Err(Error::Refused(what.join("; ")));
-    }
-    let id = repo.finish_commit(prepared, Some(signature))?;
+        Err(Error::Refused(what.join("; ")))
+    })?;
     audit::refresh(repo);
-    Ok(id)
+    Ok(done)
 }

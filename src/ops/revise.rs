@@ -4,7 +4,7 @@
 use super::templates::{self, TemplateInput};
 use crate::model::id::is_valid_id;
 use crate::model::{Kind, Status};
-use crate::repo::{DraftRepo, Edit, Error, Result};
+use crate::repo::{DraftRepo, Edit, Error, Finished, Result, WorktreeWarning};
 use crate::sign::SignConfig;
 
 /// Writes `edits` as one commit, signed when commit.gpgSign is true.
@@ -13,7 +13,7 @@ pub fn commit_revision(
     edits: &[Edit],
     message: &str,
     passphrase: Option<&str>,
-) -> Result<String> {
+) -> Result<Finished> {
     let author = repo.configured_author()?;
     let plan = repo.prepare_commit(edits, message, &author)?;
     let sign = repo
@@ -31,7 +31,7 @@ pub fn commit_revision(
     } else {
         None
     };
-    repo.finish_commit(&plan, sig.as_deref())
+    repo.finish_commit_checked(&plan, sig.as_deref(), &mut |_| Ok(()))
 }
 
 /// A new draft: its id and the commit of revision 1.
@@ -42,6 +42,8 @@ pub struct NewDraft {
     pub path: String,
     /// The commit.
     pub commit: String,
+    /// Set when the work tree could not follow the commit.
+    pub warning: Option<WorktreeWarning>,
 }
 
 /// Creates `drafts/<year>/<id>/` from the template of `kind` and commits it
@@ -133,13 +135,18 @@ pub fn new_draft(
                 .into_bytes(),
         },
     ];
-    let commit = commit_revision(
+    let done = commit_revision(
         repo,
         &edits,
         &format!("Dự thảo mới: {}", title.trim()),
         None,
     )?;
-    Ok(NewDraft { id, path, commit })
+    Ok(NewDraft {
+        id,
+        path,
+        commit: done.commit,
+        warning: done.warning,
+    })
 }
 
 /// What a new revision would do, shown before committing it.
@@ -164,7 +171,7 @@ pub fn plan_revision(repo: &DraftRepo, id: &str, text: &str) -> Result<RevisionP
 }
 
 /// Commits `text` as the new revision of draft `id`.
-pub fn revise_text(repo: &DraftRepo, id: &str, text: &str, message: &str) -> Result<String> {
+pub fn revise_text(repo: &DraftRepo, id: &str, text: &str, message: &str) -> Result<Finished> {
     let d = repo.draft(id)?;
     if message.trim().is_empty() {
         return Err(Error::MissingMessage);

@@ -6,7 +6,7 @@
 //! no one or several members, and removing the last admin.
 
 use crate::model::trust::{Member, Role, SignerKey, TrustList, ssh_key_core};
-use crate::repo::{DraftRepo, Edit, Error, Result, TRUST_PATH};
+use crate::repo::{DraftRepo, Edit, Error, Finished, Result, TRUST_PATH};
 use crate::sign::Signer;
 
 /// Writes `list` as the new trust list in one signed commit.
@@ -16,7 +16,7 @@ pub fn write_trust(
     message: &str,
     signer: &Signer,
     passphrase: Option<&str>,
-) -> Result<String> {
+) -> Result<Finished> {
     let text = toml::to_string(list).map_err(|e| Error::Sign(e.to_string()))?;
     let author = repo.configured_author()?;
     let plan = repo.prepare_commit(

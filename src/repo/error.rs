@@ -175,13 +175,25 @@ pub enum Error {
         "another git process holds a lock on this repository ({0}): wait for it to finish, or remove the stale .lock file if none is running"
     )]
     Locked(String),
+    /// A `.lock` file of git's is in the way: another git or duyet process
+    /// is writing, or a killed one left it behind. Nothing was written.
+    #[error(
+        "another git process holds a lock on this repository ({}), or one was killed and left it behind; nothing was written: if no git or duyet is running, remove it (rm '{}') and try again", .0.display(), .0.display()
+    )]
+    LockHeld(PathBuf),
+    /// Writing failed before the branch moved (a full disk, say): the
+    /// commit is not made and nothing a user sees changed.
+    #[error("{0}; nothing was recorded: the branch, index and work tree are as they were")]
+    NotRecorded(Box<Error>),
     /// The branch moved between reading and writing.
     #[error(
-        "the branch {0} moved while deciding (someone else committed): reload and decide again"
+        "the branch {0} moved while deciding (someone else committed); nothing was written: reload and decide again"
     )]
     BranchMoved(String),
     /// A local change would be overwritten.
-    #[error("{0} has local changes: commit or discard them first (git status shows them)")]
+    #[error(
+        "{0} has local changes; nothing was written: commit or discard them first (git status shows them)"
+    )]
     LocalChanges(String),
     /// The draft changed since the revision the reviewer read.
     #[error(
@@ -215,6 +227,41 @@ pub enum Error {
     /// Anything else git reports.
     #[error("git: {0}")]
     Git(git2::Error),
+}
+
+impl Error {
+    /// The Vietnamese text of the errors that have one (the [`Display`]
+    /// text is English).
+    ///
+    /// [`Display`]: std::fmt::Display
+    pub fn vietnamese(&self) -> Option<String> {
+        match self {
+            Error::LockHeld(p) => Some(format!(
+                "một tiến trình git khác đang giữ khóa của kho ({0}), hoặc một tiến trình đã bị dừng đột ngột và để lại tệp này; chưa ghi gì cả: nếu không có git hay duyet nào đang chạy, hãy xóa nó (rm '{0}') rồi làm lại",
+                p.display()
+            )),
+            Error::NotRecorded(e) => Some(format!(
+                "{}; chưa ghi nhận gì: nhánh, chỉ mục và thư mục làm việc vẫn như cũ",
+                e.vietnamese().unwrap_or_else(|| e.to_string())
+            )),
+            Error::BranchMoved(b) => Some(format!(
+                "nhánh {b} đã thay đổi trong khi đang quyết định (có người khác vừa commit); chưa ghi gì cả: tải lại rồi quyết định lại"
+            )),
+            Error::LocalChanges(p) => Some(format!(
+                "{p} có thay đổi cục bộ; chưa ghi gì cả: hãy commit hoặc bỏ các thay đổi đó trước (git status cho thấy chúng)"
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// Marks a failure to read or write (not a refusal) that happened before
+/// the branch moved as [`Error::NotRecorded`].
+pub(crate) fn unrecorded(e: Error) -> Error {
+    match e {
+        Error::Io { .. } | Error::Git(_) => Error::NotRecorded(Box::new(e)),
+        e => e,
+    }
 }
 
 impl From<git2::Error> for Error {

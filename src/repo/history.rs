@@ -38,6 +38,7 @@ impl DraftRepo {
                 let text = blob_text(&self.repo.find_blob(Oid::from_str(r)?)?, &rpath)?;
                 let review: Review = parse_toml(&rpath, &text)?;
                 decisions.push(DecisionRecord {
+                    verified: None,
                     commit: t.commit.clone(),
                     review,
                     revision_number: None,
@@ -74,6 +75,7 @@ impl DraftRepo {
                 let text = blob_text(&self.repo.find_blob(r)?, &rpath)?;
                 let review: Review = parse_toml(&rpath, &text)?;
                 decisions.push(DecisionRecord {
+                    verified: None,
                     commit: commit.id().to_string(),
                     review,
                     revision_number: None,

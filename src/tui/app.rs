@@ -334,31 +334,46 @@ impl App {
                     self.layers.push(Layer::Notice(NoticePopup { text: e }));
                 }
             }
-            Done::Revised(id, Ok(commit)) => {
-                sh.say(format!("✎ {id}: {:.10}", commit), false);
+            Done::Revised(id, Ok(done)) => {
+                sh.say(format!("✎ {id}: {:.10}", done.commit), false);
+                self.warn_worktree(&done);
                 self.reload();
             }
             Done::Synced(Ok(what)) => {
                 sh.say(format!("⇅ {what}"), false);
                 self.reload();
             }
-            Done::Decided(id, Ok(commit)) => {
+            Done::Decided(id, Ok(done)) => {
                 if matches!(self.layers.last(), Some(Layer::Decide(_))) {
                     self.layers.pop();
                 }
                 sh.pending_notes.remove(&id);
-                sh.say(format!("✓ {id}: {:.10}", commit), false);
+                sh.say(format!("✓ {id}: {:.10}", done.commit), false);
                 sh.send(Job::List);
                 sh.send(Job::Stats);
                 sh.send(Job::Audit);
                 if self.draft.as_ref().is_some_and(|v| v.draft.id == id) {
                     sh.send(Job::History(id));
                 }
+                self.warn_worktree(&done);
             }
             Done::Decided(_, Err(e)) => match self.layers.last_mut() {
                 Some(Layer::Decide(d)) => d.failed(e),
                 _ => sh.say(e, true),
             },
+        }
+    }
+
+    /// The commit is made but the work tree could not follow: say so, and
+    /// how to fix it, in a notice.
+    fn warn_worktree(&mut self, done: &crate::repo::Finished) {
+        if let Some(w) = &done.warning {
+            let (vi, en) = w.texts();
+            let text = match self.sh.lang {
+                Lang::Vi => vi,
+                Lang::En => en,
+            };
+            self.layers.push(Layer::Notice(NoticePopup { text }));
         }
     }
 

@@ -67,7 +67,7 @@ pub enum Done {
     /// A diff: (id, old number, new number, diff and the new side's check findings).
     Diff(String, Option<usize>, usize, Result<Checked, String>),
     /// A decision was written (commit id) or refused.
-    Decided(String, Result<String, String>),
+    Decided(String, Result<crate::repo::Finished, String>),
     /// The audit's report.
     Audit(Result<Box<crate::audit::Report>, String>),
     /// Work in progress: what, and how many commits so far (not a job's end).
@@ -75,7 +75,7 @@ pub enum Done {
     /// A draft's text to edit: (id, text, approved).
     ForEdit(String, Result<(String, bool), String>),
     /// A revision was committed (commit id) or refused.
-    Revised(String, Result<String, String>),
+    Revised(String, Result<crate::repo::Finished, String>),
     /// Sync's outcome.
     Synced(Result<String, String>),
 }

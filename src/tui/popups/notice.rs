@@ -34,7 +34,18 @@ impl Component for NoticePopup {
     }
 
     fn draw(&self, f: &mut Frame<'_>, area: Rect, _sh: &Shared, theme: &Theme) {
-        let h = (self.text.lines().count() as u16 + 2).min(area.height);
+        // Rows once wrapped (a row more for a wrapped line: words
+        // do not fill rows exactly).
+        let inner = usize::from(area.width.saturating_sub(6)).max(1);
+        let rows: usize = self
+            .text
+            .lines()
+            .map(|l| match unicode_width::UnicodeWidthStr::width(l) {
+                w if w > inner => w.div_ceil(inner) + 1,
+                _ => 1,
+            })
+            .sum();
+        let h = (u16::try_from(rows).unwrap_or(u16::MAX).saturating_add(2)).min(area.height);
         let r = centered(area, area.width.saturating_sub(4), h);
         f.render_widget(Clear, r);
         f.render_widget(
