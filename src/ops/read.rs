@@ -164,3 +164,33 @@ pub fn compare(
         diff: diff_texts(&old_text, &new_text),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_filters_read_as_the_cli_spells_them_and_cycle_through_all() {
+        assert_eq!(StatusFilter::parse("all"), Some(StatusFilter::All));
+        assert_eq!(StatusFilter::parse("waiting"), Some(StatusFilter::Waiting));
+        assert_eq!(
+            StatusFilter::parse("approved"),
+            Some(StatusFilter::Only(Status::Approved))
+        );
+        assert_eq!(StatusFilter::parse("approve"), None);
+        assert!(StatusFilter::Waiting.keeps(Status::Pending));
+        assert!(!StatusFilter::Waiting.keeps(Status::Approved));
+        // Waiting → all → each status → waiting again.
+        let mut f = StatusFilter::Waiting;
+        let mut seen = Vec::new();
+        for _ in 0..Status::ALL.len() + 2 {
+            f = f.next();
+            seen.push(f);
+        }
+        assert_eq!(seen.first(), Some(&StatusFilter::All));
+        assert_eq!(seen.last(), Some(&StatusFilter::Waiting));
+        for s in Status::ALL {
+            assert!(seen.contains(&StatusFilter::Only(s)));
+        }
+    }
+}
