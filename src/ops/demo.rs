@@ -9,7 +9,7 @@ use super::{DecisionRequest, decide};
 use crate::model::trust::{Member, Role, TrustList};
 use crate::model::{Decision, Note};
 use crate::repo::{Author, DraftRepo, Edit, Error, Result, TRUST_PATH};
-use crate::sign::{SignConfig, generate_key};
+use crate::sign::generate_key;
 
 /// A sample draft shipped with duyet: (id, draft.md, meta.toml).
 pub struct Sample {
@@ -139,9 +139,7 @@ pub fn create(dir: &Path) -> Result<DraftRepo> {
     ] {
         repo.set_local_config(k, v)?;
     }
-    let signer = SignConfig::from_repo(&repo)
-        .and_then(|c| c.signer())
-        .map_err(|e| Error::Sign(e.to_string()))?;
+    let signer = super::signer::signer(&repo).map_err(|e| Error::Sign(e.to_string()))?;
 
     // 2024-02-01 08:00 +07:00
     let mut clock = Clock(1_706_749_200);
