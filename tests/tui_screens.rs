@@ -277,7 +277,11 @@ fn audit_screen_and_verified_marks() {
         .lines()
         .find(|l| l.contains("Về việc đề nghị bổ sung kinh phí"))
         .unwrap();
-    assert!(row.contains("✗ ✓ approved"), "{row}");
+    // A forged approval never looks approved: the status column says so.
+    assert!(
+        row.contains("✗ ✗ invalid") && !row.contains("approved"),
+        "{row}"
+    );
 }
 
 #[test]

@@ -253,6 +253,34 @@ impl ListScreen {
         }
     }
 
+    /// The status column: a decision shows as approved or returned only
+    /// when it verified in the audit of HEAD; otherwise it says "not yet
+    /// audited" or "invalid" (the same words as `duyet list`).
+    fn status_span(
+        &self,
+        d: &DraftSummary,
+        l: crate::i18n::Lang,
+        width: usize,
+        theme: &Theme,
+    ) -> Span<'static> {
+        let verified = self.draft_verified.get(&d.id).copied();
+        let decided = matches!(d.status, Status::Approved | Status::Returned);
+        if (decided && verified != Some(true)) || verified == Some(false) {
+            let mark = if verified == Some(false) { "✗" } else { "?" };
+            return Span::styled(
+                pad(&format!("{mark} {}", l.unverified(verified)), width),
+                theme.status(Status::Returned).add_modifier(Modifier::BOLD),
+            );
+        }
+        Span::styled(
+            pad(
+                &format!("{} {}", d.status.symbol(), l.status(d.status)),
+                width,
+            ),
+            theme.status(d.status),
+        )
+    }
+
     /// "✓" when the draft's latest decision verified in the audit, "✗" when
     /// it did not, " " when there is no decision or no audit yet.
     fn verified_mark(&self, d: &DraftSummary, theme: &Theme) -> (&'static str, Style) {
@@ -403,6 +431,7 @@ impl Component for ListScreen {
         let status_w = Status::ALL
             .iter()
             .map(|s| display_width(l.status(*s)))
+            .chain([Some(false), None].map(|v| display_width(l.unverified(v))))
             .max()
             .unwrap_or(10)
             + 2;
@@ -449,13 +478,7 @@ impl Component for ListScreen {
             let (mark, mark_style) = self.verified_mark(d, theme);
             let mut line = Line::from(vec![
                 Span::styled(mark, mark_style),
-                Span::styled(
-                    pad(
-                        &format!("{} {}", d.status.symbol(), l.status(d.status)),
-                        status_w,
-                    ),
-                    theme.status(d.status),
-                ),
+                self.status_span(d, l, status_w, theme),
                 Span::raw(format!(
                     " {} {} {} {} {}",
                     pad(&sc(&d.meta.title), title_w),
