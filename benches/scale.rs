@@ -139,9 +139,8 @@ fn benches(c: &mut Criterion) {
             let mut cache = worker::Cache::new();
             run_jobs(&mut app, &repo, &mut cache, &["list"]);
             let mut term = Terminal::new(TestBackend::new(160, 50)).unwrap();
-            term.draw(|f| duyet::tui::view::draw(f, &app, &theme))
-                .unwrap();
-            assert!(app.drafts.len() >= 200);
+            term.draw(|f| app.draw(f, &theme)).unwrap();
+            assert!(app.list.drafts.len() >= 200);
         })
     });
     g.bench_function("git ls-tree -r HEAD drafts/", |b| {
@@ -192,27 +191,25 @@ fn benches(c: &mut Criterion) {
     )));
     run_jobs(&mut app, &repo, &mut cache, &["list"]);
     if let Some(v) = app.draft.as_mut() {
-        v.side_rows = diff.side_by_side();
-        v.cursor = diff.changes[100];
-        v.scroll = v.cursor.saturating_sub(3);
-        v.diff = Some(diff.clone());
+        v.pane.side_rows = diff.side_by_side();
+        v.pane.cursor = diff.changes[100];
+        v.pane.scroll = v.pane.cursor.saturating_sub(3);
+        v.pane.diff = Some(diff.clone());
     }
     let mut term = Terminal::new(TestBackend::new(160, 50)).unwrap();
     let mut g = c.benchmark_group("diff_view_frame_20k_lines");
     g.bench_function("unified", |b| {
         b.iter(|| {
-            term.draw(|f| duyet::tui::view::draw(f, &app, &theme))
-                .unwrap();
+            term.draw(|f| app.draw(f, &theme)).unwrap();
         })
     });
     if let Some(v) = app.draft.as_mut() {
-        v.side_by_side = true;
-        v.cursor = duyet::tui::app::side_row_of(&v.side_rows, v.cursor);
+        v.pane.side_by_side = true;
+        v.pane.cursor = duyet::tui::screens::side_row_of(&v.pane.side_rows, v.pane.cursor);
     }
     g.bench_function("side by side", |b| {
         b.iter(|| {
-            term.draw(|f| duyet::tui::view::draw(f, &app, &theme))
-                .unwrap();
+            term.draw(|f| app.draw(f, &theme)).unwrap();
         })
     });
     g.finish();

@@ -1,7 +1,9 @@
 //! duyet: review and approve drafts of official documents kept in git.
 //!
-//! Layers (design.md section 5), each using only those above it:
-//! `model`, `repo`, `sign`, `diff`, `check`, `ops`, `cli`, `tui`.
+//! Layers (README "Layers"), each using only those listed before it:
+//! `model`; `repo` (the only user of git2), `diff` and `check` on `model`;
+//! `i18n` on `model` and `repo`; `sign` on `repo`; `audit` on `sign`;
+//! `ops`, the use cases shared by the CLI and the TUI; `tui`; `cli`.
 
 pub mod audit;
 pub mod check;

@@ -649,8 +649,7 @@ fn the_tui_shows_a_work_tree_warning_and_how_to_fix_it() {
         };
         app.update(Action::Done(Done::Decided("x".into(), Ok(done))));
         let mut term = Terminal::new(TestBackend::new(160, 30)).unwrap();
-        term.draw(|f| duyet::tui::view::draw(f, &app, &Theme::default()))
-            .unwrap();
+        term.draw(|f| app.draw(f, &Theme::default())).unwrap();
         let screen = term.backend().to_string();
         assert!(screen.contains(needle), "{screen}");
         assert!(screen.contains("git checkout HEAD --"), "{screen}");

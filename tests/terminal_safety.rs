@@ -332,8 +332,7 @@ fn the_tui_shows_the_text_without_them() {
             settle(&mut app);
         }
         let mut term = Terminal::new(TestBackend::new(140, 40)).expect("terminal");
-        term.draw(|f| duyet::tui::view::draw(f, &app, &Theme::default()))
-            .expect("draw");
+        term.draw(|f| app.draw(f, &Theme::default())).expect("draw");
         let cells: String = term
             .backend()
             .buffer()

@@ -1,4 +1,4 @@
-//! Issue 3: snapshots of every screen over ratatui's TestBackend, in both
+//! Snapshots of every screen over ratatui's TestBackend, in both
 //! languages, driven through the same `update` the real TUI uses, with the
 //! worker's jobs run synchronously on the demo repository.
 
@@ -7,8 +7,9 @@ mod common;
 use common::*;
 use duyet::i18n::Lang;
 use duyet::repo::DraftRepo;
-use duyet::tui::app::{Action, App, Layer};
+use duyet::tui::app::{Action, App};
 use duyet::tui::keymap::Keymap;
+use duyet::tui::popups::Layer;
 use duyet::tui::theme::Theme;
 use duyet::tui::worker::{self, SignerInfo};
 use ratatui::Terminal;
@@ -39,7 +40,7 @@ impl Harness {
         };
         h.settle();
         // The demo key is random: show a fixed signer on screen.
-        h.app.signer = Some(Ok(SignerInfo {
+        h.app.sh.signer = Some(Ok(SignerInfo {
             who: "Trần Thu Hà <ha.tt@stttt.langson.gov.vn>".into(),
             key: "ssh /home/ha/.ssh/id_ed25519 (SHA256:demo)".into(),
             needs_passphrase: false,
@@ -74,10 +75,9 @@ impl Harness {
     }
 
     fn screen(&self) -> String {
-        let (w, h) = self.app.size;
+        let (w, h) = self.app.sh.size;
         let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-        term.draw(|f| duyet::tui::view::draw(f, &self.app, &Theme::default()))
-            .unwrap();
+        term.draw(|f| self.app.draw(f, &Theme::default())).unwrap();
         term.backend().to_string()
     }
 }
@@ -102,7 +102,7 @@ fn accent_free_search_finds_the_seed() {
     let mut h = Harness::new(Lang::Vi, (110, 22));
     h.keys("/tang cuong");
     h.key(KeyCode::Enter);
-    assert_eq!(h.app.rows.len(), 1);
+    assert_eq!(h.app.list.rows.len(), 1);
     assert_eq!(h.app.selected_draft().unwrap().id, "cv-tuyen-truyen-cchc");
     insta::assert_snapshot!(h.screen());
 }
@@ -122,17 +122,17 @@ fn diff_unified_vi_and_side_by_side_en() {
         "{unified}"
     );
     insta::assert_snapshot!("diff_unified_vi", unified);
-    h.app.lang = Lang::En;
+    h.app.sh.lang = Lang::En;
     h.keys("t");
     let side = h.screen();
     assert!(side.contains("side by side"), "{side}");
     insta::assert_snapshot!("diff_side_by_side_en", side);
     // next / previous change move the cursor between the three changes
-    let second = h.app.draft.as_ref().unwrap().cursor;
+    let second = h.app.draft.as_ref().unwrap().pane.cursor;
     h.keys("n");
-    assert!(h.app.draft.as_ref().unwrap().cursor > second);
+    assert!(h.app.draft.as_ref().unwrap().pane.cursor > second);
     h.keys("NN");
-    assert!(h.app.draft.as_ref().unwrap().cursor < second);
+    assert!(h.app.draft.as_ref().unwrap().pane.cursor < second);
 }
 
 #[test]
@@ -169,7 +169,7 @@ fn checks_pane_lists_findings_and_jumps_to_them() {
     h.key(KeyCode::Tab);
     assert_eq!(
         h.app.draft.as_ref().unwrap().focus,
-        duyet::tui::app::Pane::Checks
+        duyet::tui::screens::Pane::Checks
     );
     let target = h
         .app
@@ -185,7 +185,7 @@ fn checks_pane_lists_findings_and_jumps_to_them() {
     }
     h.key(KeyCode::Enter);
     let v = h.app.draft.as_ref().unwrap();
-    let line = &v.diff.as_ref().unwrap().lines[v.cursor];
+    let line = &v.pane.diff.as_ref().unwrap().lines[v.pane.cursor];
     assert_eq!(Some(v.findings[target].line), line.new);
     assert!(line.text().contains("Tràng Định"), "{}", line.text());
 }
@@ -197,8 +197,8 @@ fn help_is_generated_from_the_keymap() {
     let s = h.screen();
     for b in Keymap::default().bindings.iter().filter(|b| {
         matches!(
-            b.ctx,
-            duyet::tui::keymap::Ctx::List | duyet::tui::keymap::Ctx::Global
+            b.scope,
+            duyet::tui::keymap::Scope::List | duyet::tui::keymap::Scope::Global
         )
     }) {
         assert!(
@@ -280,7 +280,11 @@ fn audit_screen_and_verified_marks() {
         .lines()
         .find(|l| l.contains("Về việc đề nghị bổ sung kinh phí"))
         .unwrap();
-    assert!(row.contains("✗ ✓ approved"), "{row}");
+    // A forged approval never looks approved: the status column says so.
+    assert!(
+        row.contains("✗ ✗ invalid") && !row.contains("approved"),
+        "{row}"
+    );
 }
 
 #[test]
@@ -308,7 +312,7 @@ fn the_header_shows_how_far_a_long_walk_has_come() {
     ] {
         let mut h = Harness::new(lang, (120, 12));
         // A job in flight, as when the TUI starts on a large repository.
-        h.app.outbox.push(Job::Stats);
+        h.app.sh.outbox.push(Job::Stats);
         assert_eq!(h.app.take_jobs().len(), 1);
         let count = |done, total| Count { done, total };
         h.app.update(Action::Done(Done::Progress(
@@ -322,4 +326,77 @@ fn the_header_shows_how_far_a_long_walk_has_come() {
         let s = h.screen();
         assert!(s.lines().next().unwrap().contains(audit), "{s}");
     }
+}
+
+#[test]
+fn help_lists_every_key_of_every_component() {
+    use duyet::tui::keymap::{Scope, pretty_key};
+    let keymap = Keymap::default();
+    for lang in [Lang::Vi, Lang::En] {
+        let mut h = Harness::new(lang, (120, 60));
+        // The list, a draft, the audit screen: each with its own help.
+        let mut screens = Vec::new();
+        h.keys("?");
+        screens.push((Scope::List, h.screen()));
+        h.key(KeyCode::Esc);
+        h.key(KeyCode::Enter);
+        h.keys("?");
+        screens.push((Scope::Draft, h.screen()));
+        h.key(KeyCode::Esc);
+        h.keys("A?");
+        screens.push((Scope::Audit, h.screen()));
+        for (screen, s) in &screens {
+            let shown: Vec<_> = keymap
+                .bindings
+                .iter()
+                .filter(|b| b.scope == *screen || b.scope == Scope::Global || b.scope.is_popup())
+                .collect();
+            assert!(shown.len() > 20, "{screen:?}");
+            for b in shown {
+                assert!(
+                    s.contains(b.describe(lang)),
+                    "{screen:?}: {:?} {} missing:\n{s}",
+                    b.scope,
+                    b.describe(lang)
+                );
+                for k in &b.keys {
+                    assert!(
+                        s.contains(&pretty_key(k)),
+                        "{screen:?}: key {k} missing:\n{s}"
+                    );
+                }
+            }
+            // Every popup is named.
+            for p in Scope::ALL.into_iter().filter(|p| p.is_popup()) {
+                assert!(s.contains(p.describe(lang)), "{p:?} missing:\n{s}");
+            }
+        }
+    }
+}
+
+#[test]
+fn popup_keys_follow_the_keymap() {
+    use duyet::tui::keymap::Command;
+    use std::collections::HashMap;
+    let mut h = Harness::new(Lang::En, (100, 26));
+    // Sign with F2 instead of Ctrl-S, cancel with F3 instead of Esc.
+    let mut keys = HashMap::new();
+    keys.insert(Command::Sign, vec!["F2".to_string()]);
+    keys.insert(Command::Cancel, vec!["F3".to_string()]);
+    h.app.sh.keymap.rebind(&keys);
+    h.keys("r");
+    assert!(matches!(h.app.layers.last(), Some(Layer::Decide(_))));
+    let s = h.screen();
+    assert!(s.contains("F2: sign and record   F3: cancel"), "{s}");
+    // Esc is now typed into nothing; F2 with an empty comment is refused.
+    h.key(KeyCode::Esc);
+    assert!(matches!(h.app.layers.last(), Some(Layer::Decide(_))));
+    h.key(KeyCode::F(2));
+    assert!(
+        h.screen().contains("Returning needs a comment"),
+        "{}",
+        h.screen()
+    );
+    h.key(KeyCode::F(3));
+    assert!(h.app.layers.is_empty());
 }

@@ -216,9 +216,7 @@ pub fn create(dir: &Path) -> Result<DraftRepo> {
     ] {
         repo.set_local_config(k, v)?;
     }
-    let signer = SignConfig::from_repo(&repo)
-        .and_then(|c| c.signer())
-        .map_err(|e| Error::Sign(e.to_string()))?;
+    let signer = super::signer::signer(&repo).map_err(|e| Error::Sign(e.to_string()))?;
     let unit_head_key = unit_head_key_path(&repo);
     let unit_head_public =
         generate_key(&unit_head_key, UNIT_HEAD.1, None).map_err(|e| Error::Sign(e.to_string()))?;

@@ -1,11 +1,16 @@
-//! Use cases shared by the CLI and the TUI: deciding on a draft, making the
-//! demo repository. They combine the repo and sign layers.
+//! Use cases shared by the CLI and the TUI: reading drafts, their history
+//! and diffs (`read`), deciding on a draft, revising it, the trust list,
+//! sync, who signs (`signer`), launching the editor (`editor`), the demo
+//! repository. They combine the repo, sign and audit layers.
 
 mod decide;
 pub mod demo;
+pub mod editor;
 pub mod hook;
+pub mod read;
 pub mod record;
 pub mod revise;
+pub mod signer;
 pub mod sync;
 pub mod synth;
 pub mod templates;

@@ -29,7 +29,6 @@ use super::hook::{Rejected, judge_new};
 use crate::i18n::Lang;
 use crate::model::Review;
 use crate::repo::{DraftRepo, Error, Result, TRUST_PATH, Upstream, parse_toml_text};
-use crate::sign::SignConfig;
 
 /// How to sync.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -426,9 +425,7 @@ fn integrate(
         if !gpg_sign {
             return Ok(None);
         }
-        let signer = SignConfig::from_repo(repo)
-            .and_then(|c| c.signer())
-            .map_err(|e| Error::Sign(e.to_string()))?;
+        let signer = super::signer::signer(repo).map_err(|e| Error::Sign(e.to_string()))?;
         signer
             .sign(buffer.as_bytes(), None)
             .map(Some)

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use git2::{Oid, Sort};
 
 use super::history::time_of;
-use super::rawtree::{TreeFault, diff_raw, find_raw, tree_faults};
+use super::rawtree::{TreeFault, diff_raw, diff_raw_checked, find_raw, tree_faults};
 use super::signed::Signed;
 use super::{DraftRepo, Error, Result, blob_text};
 use crate::model::{Count, Time};
@@ -489,21 +489,26 @@ impl DraftRepo {
         let n = new.map(|i| trees.read(i)).transpose()?;
         let o = old.map(|i| trees.read(i)).transpose()?;
         let guarded = in_guarded_area(prefix);
-        if let Some(n) = &n
-            && guarded
-        {
-            for f in tree_faults(n.data()) {
-                if !prefix.is_empty() || fault_concerns_root(&f) {
-                    faults.push((prefix.to_string(), f));
-                }
+        let mut items = Vec::new();
+        let new_data = n.as_ref().map_or(&[][..], |x| x.data());
+        let old_data = o.as_ref().map_or(&[][..], |x| x.data());
+        let mut push =
+            |name: &[u8], a, b| items.push((String::from_utf8_lossy(name).into_owned(), a, b));
+        let mut found = Vec::new();
+        match (&n, &o, guarded) {
+            // Checked against the old tree: only what differs is looked at.
+            (Some(_), Some(_), true) => diff_raw_checked(new_data, old_data, &mut push, &mut found),
+            (Some(_), None, true) => {
+                found = tree_faults(new_data);
+                diff_raw(new_data, old_data, &mut push);
+            }
+            _ => diff_raw(new_data, old_data, &mut push),
+        }
+        for f in found {
+            if !prefix.is_empty() || fault_concerns_root(&f) {
+                faults.push((prefix.to_string(), f));
             }
         }
-        let mut items = Vec::new();
-        diff_raw(
-            n.as_ref().map_or(&[][..], |x| x.data()),
-            o.as_ref().map_or(&[][..], |x| x.data()),
-            &mut |name, a, b| items.push((String::from_utf8_lossy(name).into_owned(), a, b)),
-        );
         for (name, a, b) in items {
             let path = if prefix.is_empty() {
                 name

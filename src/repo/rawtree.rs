@@ -17,6 +17,7 @@ use git2::Oid;
 pub(crate) type RawFn<'a> = dyn FnMut(&[u8], Option<(Oid, bool)>, Option<(Oid, bool)>) + 'a;
 
 /// One entry of a raw tree object: "<mode> <name>\0<20-byte id>".
+#[derive(Clone, Copy)]
 pub(crate) struct RawEntry<'a> {
     /// The mode as written.
     mode: &'a [u8],
@@ -103,29 +104,131 @@ fn common_prefix_rev(a: &[u8], b: &[u8]) -> usize {
 /// The difference of two raw tree objects: whole entries are compared as
 /// bytes, so the unchanged ones (nearly all) cost one memcmp each.
 pub(crate) fn diff_raw(new: &[u8], old: &[u8], f: &mut RawFn<'_>) {
+    diff_walk(new, old, f, None);
+}
+
+/// [`diff_raw`], and the faults of `new` (see [`tree_faults`]) found by
+/// looking only at what differs from `old`, which is taken to have none:
+/// the entries `new` shares with `old` at its head and tail were checked
+/// when `old` was. What costs a whole pass over the tree is done only where
+/// needed (a folder added beside a file of the same name).
+pub(crate) fn diff_raw_checked(
+    new: &[u8],
+    old: &[u8],
+    f: &mut RawFn<'_>,
+    faults: &mut Vec<TreeFault>,
+) {
+    diff_walk(new, old, f, Some(faults));
+}
+
+/// Checks the entries of a tree handed to it in order (see [`diff_raw_checked`]).
+struct Checker<'a, 'f> {
+    new: &'a [u8],
+    prev: Option<RawEntry<'a>>,
+    out: &'f mut Vec<TreeFault>,
+    malformed: bool,
+}
+
+impl<'a> Checker<'a, '_> {
+    /// `e`, ending at `next`: `fresh` when it is not an entry of the old
+    /// tree (its mode and name are checked), `added` when no entry of its
+    /// name was there.
+    fn see(&mut self, e: RawEntry<'a>, next: usize, fresh: bool, added: bool) {
+        if fresh {
+            entry_faults(&e, self.out);
+        }
+        if let Some(p) = &self.prev {
+            order_fault(p, &e, self.out);
+        }
+        if fresh && !e.tree {
+            // A folder of the same name can only follow within "name" + a
+            // byte below '/'.
+            let mut pos = next;
+            while let Some((x, n)) = raw_entry(self.new, pos) {
+                if x.name.len() > e.name.len()
+                    && x.name.starts_with(e.name)
+                    && x.name[e.name.len()] < b'/'
+                {
+                    pos = n;
+                    continue;
+                }
+                if x.tree && x.name == e.name {
+                    self.out.push(TreeFault::Duplicate {
+                        name: shown(e.name),
+                    });
+                }
+                break;
+            }
+        }
+        if added && e.tree {
+            let mut pos = 0;
+            while let Some((x, n)) = raw_entry(self.new, pos) {
+                if !x.tree && x.name == e.name {
+                    self.out.push(TreeFault::Duplicate {
+                        name: shown(e.name),
+                    });
+                    break;
+                }
+                pos = n;
+            }
+        }
+        self.prev = Some(e);
+    }
+
+    fn malformed(&mut self) {
+        if !self.malformed {
+            self.malformed = true;
+            self.out.push(TreeFault::Malformed);
+        }
+    }
+}
+
+fn diff_walk(new: &[u8], old: &[u8], f: &mut RawFn<'_>, faults: Option<&mut Vec<TreeFault>>) {
     let side = |e: &RawEntry<'_>| Oid::from_bytes(e.id).ok().map(|o| (o, e.tree));
     // Skip the identical head: find the first differing byte a chunk at a
     // time, then start at the entry that holds it.
     let common = common_prefix(new, old);
     let suffix = common_prefix_rev(new, old);
     let mut start = 0;
-    while let Some((_, next)) = raw_entry(new, start) {
+    let mut last = None;
+    while let Some((e, next)) = raw_entry(new, start) {
         if next > common {
             break;
         }
         start = next;
+        last = Some(e);
     }
+    let mut check = faults.map(|out| Checker {
+        new,
+        prev: last,
+        out,
+        malformed: false,
+    });
     let (mut i, mut j) = (start, start);
     loop {
         // Both sides are in the identical tail at the same distance from the end.
         if new.len() - i == old.len() - j && new.len() - i <= suffix {
+            if let Some(c) = check.as_mut()
+                && let Some((e, n)) = raw_entry(new, i)
+            {
+                c.see(e, n, false, false);
+            }
             break;
         }
         let a = raw_entry(new, i);
         let b = raw_entry(old, j);
+        if a.is_none()
+            && i < new.len()
+            && let Some(c) = check.as_mut()
+        {
+            c.malformed();
+        }
         match (a, b) {
             (Some((a, ni)), Some((b, nj))) => {
                 if a.all == b.all {
+                    if let Some(c) = check.as_mut() {
+                        c.see(a, ni, false, false);
+                    }
                     i = ni;
                     j = nj;
                     continue;
@@ -133,11 +236,18 @@ pub(crate) fn diff_raw(new: &[u8], old: &[u8], f: &mut RawFn<'_>) {
                 match raw_cmp(&a, &b) {
                     std::cmp::Ordering::Equal => {
                         f(a.name, side(&a), side(&b));
+                        if let Some(c) = check.as_mut() {
+                            let added = a.tree && !b.tree;
+                            c.see(a, ni, true, added);
+                        }
                         i = ni;
                         j = nj;
                     }
                     std::cmp::Ordering::Less => {
                         f(a.name, side(&a), None);
+                        if let Some(c) = check.as_mut() {
+                            c.see(a, ni, true, true);
+                        }
                         i = ni;
                     }
                     std::cmp::Ordering::Greater => {
@@ -148,6 +258,9 @@ pub(crate) fn diff_raw(new: &[u8], old: &[u8], f: &mut RawFn<'_>) {
             }
             (Some((a, ni)), None) => {
                 f(a.name, side(&a), None);
+                if let Some(c) = check.as_mut() {
+                    c.see(a, ni, true, true);
+                }
                 i = ni;
             }
             (None, Some((b, nj))) => {
@@ -243,6 +356,15 @@ fn bad_name(name: &[u8]) -> bool {
     if name.is_empty() || name.contains(&b'/') || name == b"." || name == b".." {
         return true;
     }
+    // Nearly every name: plain ASCII not starting with a dot cannot spell
+    // `.git` in any of its forms (GIT~1 needs a '~').
+    if name[0] != b'.'
+        && name
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    {
+        return false;
+    }
     let Ok(text) = std::str::from_utf8(name) else {
         return true;
     };
@@ -262,6 +384,42 @@ fn bad_name(name: &[u8]) -> bool {
     folded == ".git" || folded == "git~1" || folded.starts_with(".git:")
 }
 
+/// The mode and name faults of one entry.
+fn entry_faults(e: &RawEntry<'_>, out: &mut Vec<TreeFault>) {
+    if !matches!(e.mode, b"100644" | b"100755" | b"40000") {
+        out.push(TreeFault::Mode {
+            name: shown(e.name),
+            mode: shown(e.mode),
+        });
+    }
+    if bad_name(e.name) {
+        out.push(TreeFault::Name {
+            name: shown(e.name),
+        });
+    }
+}
+
+/// The fault, if any, of `e` coming right after `p`.
+fn order_fault(p: &RawEntry<'_>, e: &RawEntry<'_>, out: &mut Vec<TreeFault>) {
+    match raw_cmp(p, e) {
+        std::cmp::Ordering::Less => {}
+        std::cmp::Ordering::Equal => out.push(TreeFault::Duplicate {
+            name: shown(e.name),
+        }),
+        std::cmp::Ordering::Greater => {
+            if p.name == e.name {
+                out.push(TreeFault::Duplicate {
+                    name: shown(e.name),
+                });
+            } else {
+                out.push(TreeFault::Order {
+                    name: shown(e.name),
+                });
+            }
+        }
+    }
+}
+
 /// Everything wrong with a raw tree object, in order: see [`TreeFault`].
 pub fn tree_faults(data: &[u8]) -> Vec<TreeFault> {
     let mut out = Vec::new();
@@ -276,35 +434,9 @@ pub fn tree_faults(data: &[u8]) -> Vec<TreeFault> {
             return out;
         };
         pos = next;
-        if !matches!(e.mode, b"100644" | b"100755" | b"40000") {
-            out.push(TreeFault::Mode {
-                name: shown(e.name),
-                mode: shown(e.mode),
-            });
-        }
-        if bad_name(e.name) {
-            out.push(TreeFault::Name {
-                name: shown(e.name),
-            });
-        }
+        entry_faults(&e, &mut out);
         if let Some(p) = &prev {
-            match raw_cmp(p, &e) {
-                std::cmp::Ordering::Less => {}
-                std::cmp::Ordering::Equal => out.push(TreeFault::Duplicate {
-                    name: shown(e.name),
-                }),
-                std::cmp::Ordering::Greater => {
-                    if p.name == e.name {
-                        out.push(TreeFault::Duplicate {
-                            name: shown(e.name),
-                        });
-                    } else {
-                        out.push(TreeFault::Order {
-                            name: shown(e.name),
-                        });
-                    }
-                }
-            }
+            order_fault(p, &e, &mut out);
         }
         while let Some(top) = open.last() {
             if e.tree && e.name == *top {
@@ -411,5 +543,69 @@ mod tests {
         let cut = tree(&[("100644", b"a")]);
         assert_eq!(tree_faults(&cut[..cut.len() - 3]), [TreeFault::Malformed]);
         assert_eq!(tree_faults(&tree(&[("10x644", b"a")])).len(), 1);
+    }
+
+    use proptest::prelude::*;
+
+    const NAMES: &[&[u8]] = &[
+        b"a", b"a.b", b"a-b", b"a0", b"b", b"c", b"x", b".git", b"a/b", b"",
+    ];
+    const MODES: &[&str] = &["40000", "100644", "040000", "120000"];
+
+    /// A sound tree of some of the names, in git's order.
+    fn sound(pick: &[(usize, bool)]) -> Vec<u8> {
+        let mut e: Vec<(&[u8], bool)> = pick.iter().map(|&(n, t)| (NAMES[n % 7], t)).collect();
+        e.sort_by(|a, b| {
+            let key = |x: &(&[u8], bool)| {
+                let mut k = x.0.to_vec();
+                if x.1 {
+                    k.push(b'/');
+                }
+                k
+            };
+            key(a).cmp(&key(b))
+        });
+        e.dedup_by(|a, b| a.0 == b.0);
+        let entries: Vec<(&str, &[u8])> = e
+            .iter()
+            .map(|(n, t)| (if *t { "40000" } else { "100644" }, *n))
+            .collect();
+        tree(&entries)
+    }
+
+    proptest! {
+        #[test]
+        fn checking_what_changed_finds_what_a_whole_check_finds(
+            old in proptest::collection::vec((0usize..7, any::<bool>()), 0..6),
+            edits in proptest::collection::vec((0usize..3, 0usize..10, 0usize..4, 0usize..8), 0..4),
+        ) {
+            let old = sound(&old);
+            prop_assume!(tree_faults(&old).is_empty());
+            // Entries of the new tree: the old ones, then edits inserted,
+            // removed or changed at random places.
+            let mut entries: Vec<Vec<u8>> = Vec::new();
+            let mut pos = 0;
+            while let Some((e, next)) = raw_entry(&old, pos) {
+                entries.push(e.all.to_vec());
+                pos = next;
+            }
+            for (op, name, mode, at) in edits {
+                let mut e = format!("{} ", MODES[mode]).into_bytes();
+                e.extend_from_slice(NAMES[name]);
+                e.push(0);
+                e.extend_from_slice(&[9u8; 20]);
+                let at = if entries.is_empty() { 0 } else { at % (entries.len() + 1) };
+                match op {
+                    0 => entries.insert(at, e),
+                    1 if at < entries.len() => { entries.remove(at); }
+                    _ if at < entries.len() => entries[at] = e,
+                    _ => entries.push(e),
+                }
+            }
+            let new: Vec<u8> = entries.concat();
+            let mut found = Vec::new();
+            diff_raw_checked(&new, &old, &mut |_, _, _| {}, &mut found);
+            prop_assert_eq!(found.is_empty(), tree_faults(&new).is_empty(), "{:?} / {:?}", found, tree_faults(&new));
+        }
     }
 }

@@ -145,6 +145,24 @@ mod tests {
     }
 
     #[test]
+    fn popup_keys_are_rebound_by_name_too() {
+        use crate::tui::keymap::Scope;
+        let c = p("[keys]\nsign = [\"F2\"]\nswitch_field = [\"C-t\"]\n").unwrap();
+        let keys = |scope, cmd| {
+            c.keymap
+                .bindings
+                .iter()
+                .find(|b| b.scope == scope && b.command == cmd)
+                .map(|b| b.keys.clone())
+        };
+        assert_eq!(keys(Scope::Decide, Command::Sign), Some(vec!["F2".into()]));
+        assert_eq!(
+            keys(Scope::Decide, Command::SwitchField),
+            Some(vec!["C-t".into()])
+        );
+    }
+
+    #[test]
     fn invalid_configs_name_the_line() {
         let e = p("lang = \"vi\"\nlanguage = \"en\"\n").unwrap_err();
         assert!(e.starts_with("config.toml:2:"), "{e}");

@@ -8,160 +8,205 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::i18n::Lang;
 
-/// Where a binding applies.
+/// Where a binding applies: a screen or a popup (a component).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Ctx {
-    /// Everywhere (unless a popup takes the key).
+pub enum Scope {
+    /// Every screen (unless a popup is open: popups take all keys).
     Global,
     /// The drafts list.
     List,
-    /// The draft screen (revisions and diff).
+    /// The draft screen (revisions, diff and checks).
     Draft,
     /// The audit screen.
     Audit,
+    /// The decision dialog.
+    Decide,
+    /// The line note popup.
+    Note,
+    /// The new revision's message popup.
+    Revision,
+    /// Typing a search.
+    Search,
+    /// The help popup.
+    Help,
+    /// A long message (a refused sync).
+    Notice,
 }
 
-/// A command a key can run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Command {
+impl Scope {
+    /// Every scope, screens first, then popups.
+    pub const ALL: [Scope; 10] = [
+        Scope::Global,
+        Scope::List,
+        Scope::Draft,
+        Scope::Audit,
+        Scope::Decide,
+        Scope::Note,
+        Scope::Revision,
+        Scope::Search,
+        Scope::Help,
+        Scope::Notice,
+    ];
+
+    /// Whether this is a popup: popups take every key, and global keys do
+    /// not apply while one is open.
+    pub fn is_popup(self) -> bool {
+        !matches!(
+            self,
+            Scope::Global | Scope::List | Scope::Draft | Scope::Audit
+        )
+    }
+
+    /// (Vietnamese, English) name, as help shows it.
+    pub fn desc(self) -> (&'static str, &'static str) {
+        match self {
+            Scope::Global => ("Mọi màn hình", "Every screen"),
+            Scope::List => ("Danh sách", "Drafts list"),
+            Scope::Draft => ("Dự thảo", "Draft"),
+            Scope::Audit => ("Dấu vết phê duyệt", "Approval trail"),
+            Scope::Decide => ("Hộp quyết định", "Decision dialog"),
+            Scope::Note => ("Ghi chú dòng", "Line note"),
+            Scope::Revision => ("Ghi bản sửa", "New revision"),
+            Scope::Search => ("Tìm", "Search"),
+            Scope::Help => ("Trợ giúp", "Help"),
+            Scope::Notice => ("Thông báo", "Notice"),
+        }
+    }
+
+    /// The name in `lang`.
+    pub fn describe(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Vi => self.desc().0,
+            Lang::En => self.desc().1,
+        }
+    }
+}
+
+/// Defines [`Command`] with its (Vietnamese, English) descriptions; the
+/// config names are derived from the variant names (`PageUp` → `page_up`).
+macro_rules! commands {
+    ($( $(#[$doc:meta])* $variant:ident => ($vi:literal, $en:literal), )*) => {
+        /// A command a key can run.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Command {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Command {
+            /// Every command.
+            pub const ALL: &'static [Command] = &[$(Command::$variant),*];
+
+            fn variant_name(self) -> &'static str {
+                match self {
+                    $( Command::$variant => stringify!($variant), )*
+                }
+            }
+
+            /// (Vietnamese, English) description.
+            pub fn desc(self) -> (&'static str, &'static str) {
+                match self {
+                    $( Command::$variant => ($vi, $en), )*
+                }
+            }
+        }
+    };
+}
+
+commands! {
     /// Leave the program.
-    Quit,
+    Quit => ("thoát", "quit"),
     /// Show or hide help.
-    Help,
+    Help => ("trợ giúp", "help"),
     /// Move up.
-    Up,
+    Up => ("lên", "up"),
     /// Move down.
-    Down,
+    Down => ("xuống", "down"),
     /// Page up.
-    PageUp,
+    PageUp => ("lên một trang", "page up"),
     /// Page down.
-    PageDown,
+    PageDown => ("xuống một trang", "page down"),
     /// First row.
-    Top,
+    Top => ("về đầu", "top"),
     /// Last row.
-    Bottom,
+    Bottom => ("về cuối", "bottom"),
     /// Scroll left.
-    Left,
+    Left => ("cuộn trái", "scroll left"),
     /// Scroll right.
-    Right,
+    Right => ("cuộn phải", "scroll right"),
     /// Open the selection.
-    Open,
+    Open => ("mở", "open"),
     /// Go back.
-    Back,
+    Back => ("quay lại", "back"),
     /// Switch pane.
-    FocusNext,
+    FocusNext => (
+        "đổi khung (lịch sử, so sánh, kiểm tra)",
+        "switch pane (history, diff, checks)"
+    ),
     /// Search the list.
-    Search,
+    Search => ("tìm", "search"),
     /// Cycle the status filter.
-    Filter,
+    Filter => ("lọc trạng thái", "filter status"),
     /// Toggle sort order.
-    Sort,
+    Sort => ("sắp xếp", "sort"),
     /// Next change in the diff.
-    NextChange,
+    NextChange => ("thay đổi sau", "next change"),
     /// Previous change.
-    PrevChange,
+    PrevChange => ("thay đổi trước", "previous change"),
     /// Unified / side by side.
-    ToggleLayout,
+    ToggleLayout => ("một/hai cột", "unified/side by side"),
     /// Wrap long lines or scroll them.
-    Wrap,
+    Wrap => ("ngắt dòng dài", "wrap long lines"),
     /// Mark a revision to compare.
-    Mark,
+    Mark => ("đánh dấu bản để so", "mark revision to compare"),
     /// Approve.
-    Approve,
+    Approve => ("duyệt", "approve"),
     /// Return.
-    Return,
+    Return => ("trả lại", "return"),
     /// Note on the cursor line.
-    Note,
+    Note => ("ghi chú dòng", "note on line"),
     /// Reload from the repository.
-    Reload,
+    Reload => ("tải lại", "reload"),
     /// The audit screen.
-    Audit,
+    Audit => ("kiểm tra dấu vết phê duyệt", "audit the approval trail"),
     /// Show only findings.
-    FindingsOnly,
+    FindingsOnly => ("chỉ hiện phát hiện", "findings only"),
     /// Edit the draft in $EDITOR.
-    Edit,
+    Edit => ("sửa dự thảo (trình soạn thảo)", "edit the draft ($EDITOR)"),
     /// Sync with the remote.
-    Sync,
+    Sync => ("đồng bộ với máy chủ", "sync with the remote"),
+    /// Sign and record the decision (decision dialog).
+    Sign => ("ký và ghi", "sign and record"),
+    /// Close a popup, keeping or doing what it holds (note, revision, search).
+    Confirm => ("xác nhận", "confirm"),
+    /// Close a popup without doing anything.
+    Cancel => ("hủy", "cancel"),
+    /// Move between the fields of the decision dialog.
+    SwitchField => ("sang ô khác (ý kiến, mật khẩu)", "switch field (comment, passphrase)"),
+    /// A line break in the comment (in the passphrase: sign).
+    NewLine => ("xuống dòng (ở ô mật khẩu: ký)", "new line (in the passphrase: sign)"),
 }
 
 impl Command {
-    /// All commands with their config names.
-    pub const NAMES: [(Command, &'static str); 29] = [
-        (Command::Quit, "quit"),
-        (Command::Help, "help"),
-        (Command::Up, "up"),
-        (Command::Down, "down"),
-        (Command::PageUp, "page_up"),
-        (Command::PageDown, "page_down"),
-        (Command::Top, "top"),
-        (Command::Bottom, "bottom"),
-        (Command::Left, "left"),
-        (Command::Right, "right"),
-        (Command::Open, "open"),
-        (Command::Back, "back"),
-        (Command::FocusNext, "focus_next"),
-        (Command::Search, "search"),
-        (Command::Filter, "filter"),
-        (Command::Sort, "sort"),
-        (Command::NextChange, "next_change"),
-        (Command::PrevChange, "prev_change"),
-        (Command::ToggleLayout, "toggle_layout"),
-        (Command::Wrap, "wrap"),
-        (Command::Mark, "mark"),
-        (Command::Approve, "approve"),
-        (Command::Return, "return"),
-        (Command::Note, "note"),
-        (Command::Reload, "reload"),
-        (Command::Audit, "audit"),
-        (Command::FindingsOnly, "findings_only"),
-        (Command::Edit, "edit"),
-        (Command::Sync, "sync"),
-    ];
+    /// The command's name in the config file: the variant's name in
+    /// snake case (`PageUp` → `page_up`).
+    pub fn name(self) -> String {
+        let mut out = String::new();
+        for (i, c) in self.variant_name().chars().enumerate() {
+            if c.is_ascii_uppercase() {
+                if i > 0 {
+                    out.push('_');
+                }
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
 
     /// The command named `name` in the config file.
     pub fn by_name(name: &str) -> Option<Command> {
-        Self::NAMES
-            .iter()
-            .find(|(_, n)| *n == name)
-            .map(|(c, _)| *c)
-    }
-
-    /// (Vietnamese, English) description.
-    pub fn desc(self) -> (&'static str, &'static str) {
-        match self {
-            Command::Quit => ("thoát", "quit"),
-            Command::Help => ("trợ giúp", "help"),
-            Command::Up => ("lên", "up"),
-            Command::Down => ("xuống", "down"),
-            Command::PageUp => ("lên một trang", "page up"),
-            Command::PageDown => ("xuống một trang", "page down"),
-            Command::Top => ("về đầu", "top"),
-            Command::Bottom => ("về cuối", "bottom"),
-            Command::Left => ("cuộn trái", "scroll left"),
-            Command::Right => ("cuộn phải", "scroll right"),
-            Command::Open => ("mở", "open"),
-            Command::Back => ("quay lại", "back"),
-            Command::FocusNext => (
-                "đổi khung (lịch sử, so sánh, kiểm tra)",
-                "switch pane (history, diff, checks)",
-            ),
-            Command::Search => ("tìm", "search"),
-            Command::Filter => ("lọc trạng thái", "filter status"),
-            Command::Sort => ("sắp xếp", "sort"),
-            Command::NextChange => ("thay đổi sau", "next change"),
-            Command::PrevChange => ("thay đổi trước", "previous change"),
-            Command::ToggleLayout => ("một/hai cột", "unified/side by side"),
-            Command::Wrap => ("ngắt dòng dài", "wrap long lines"),
-            Command::Mark => ("đánh dấu bản để so", "mark revision to compare"),
-            Command::Approve => ("duyệt", "approve"),
-            Command::Return => ("trả lại", "return"),
-            Command::Note => ("ghi chú dòng", "note on line"),
-            Command::Reload => ("tải lại", "reload"),
-            Command::Audit => ("kiểm tra dấu vết phê duyệt", "audit the approval trail"),
-            Command::FindingsOnly => ("chỉ hiện phát hiện", "findings only"),
-            Command::Edit => ("sửa dự thảo (trình soạn thảo)", "edit the draft ($EDITOR)"),
-            Command::Sync => ("đồng bộ với máy chủ", "sync with the remote"),
-        }
+        Self::ALL.iter().copied().find(|c| c.name() == name)
     }
 
     /// The description in `lang`.
@@ -177,21 +222,48 @@ impl Command {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Binding {
     /// Where it applies.
-    pub ctx: Ctx,
+    pub scope: Scope,
     /// Keys, as written in the config ("j", "Down", "C-s", "PageDown").
     pub keys: Vec<String>,
     /// What it runs.
     pub command: Command,
-    /// Shown in the status bar.
+    /// Shown in the status bar (or a popup's own hint line).
     pub bar: bool,
+    /// What the binding does here, when the command's own description is
+    /// too general ("Enter: keep" in the note popup): (Vietnamese, English).
+    pub label: Option<(&'static str, &'static str)>,
 }
 
-fn b(ctx: Ctx, keys: &[&str], command: Command, bar: bool) -> Binding {
+impl Binding {
+    /// What the binding does, in `lang`.
+    pub fn describe(&self, lang: Lang) -> &'static str {
+        match (self.label, lang) {
+            (Some((vi, _)), Lang::Vi) => vi,
+            (Some((_, en)), Lang::En) => en,
+            (None, _) => self.command.describe(lang),
+        }
+    }
+}
+
+fn b(scope: Scope, keys: &[&str], command: Command, bar: bool) -> Binding {
     Binding {
-        ctx,
+        scope,
         keys: keys.iter().map(|k| k.to_string()).collect(),
         command,
         bar,
+        label: None,
+    }
+}
+
+fn labelled(
+    scope: Scope,
+    keys: &[&str],
+    command: Command,
+    label: (&'static str, &'static str),
+) -> Binding {
+    Binding {
+        label: Some(label),
+        ..b(scope, keys, command, true)
     }
 }
 
@@ -205,11 +277,11 @@ pub struct Keymap {
 impl Default for Keymap {
     fn default() -> Self {
         use Command::*;
-        use Ctx::*;
+        use Scope::*;
         Keymap {
             bindings: vec![
                 b(Global, &["q"], Quit, true),
-                b(Global, &["?"], Help, true),
+                b(Global, &["?"], Command::Help, true),
                 b(Global, &["Up", "k"], Up, false),
                 b(Global, &["Down", "j"], Down, false),
                 b(Global, &["PageUp", "C-b"], PageUp, false),
@@ -220,15 +292,15 @@ impl Default for Keymap {
                 b(Global, &["A"], Command::Audit, true),
                 b(Global, &["S"], Sync, false),
                 b(List, &["Enter"], Open, true),
-                b(List, &["/"], Search, true),
+                b(List, &["/"], Command::Search, true),
                 b(List, &["f"], Filter, true),
                 b(List, &["s"], Sort, true),
                 b(List, &["a"], Approve, true),
                 b(List, &["r"], Return, true),
                 b(List, &["e"], Edit, false),
-                b(Ctx::Audit, &["Esc", "Backspace"], Back, true),
-                b(Ctx::Audit, &["Enter"], Open, true),
-                b(Ctx::Audit, &["f"], FindingsOnly, true),
+                b(Scope::Audit, &["Esc", "Backspace"], Back, true),
+                b(Scope::Audit, &["Enter"], Open, true),
+                b(Scope::Audit, &["f"], FindingsOnly, true),
                 b(Draft, &["Esc", "Backspace"], Back, true),
                 b(Draft, &["Tab"], FocusNext, true),
                 b(Draft, &["Enter"], Open, false),
@@ -239,10 +311,42 @@ impl Default for Keymap {
                 b(Draft, &["m"], Mark, true),
                 b(Draft, &["Left", "h"], Left, false),
                 b(Draft, &["Right", "l"], Right, false),
-                b(Draft, &["c"], Note, true),
+                b(Draft, &["c"], Command::Note, true),
                 b(Draft, &["a"], Approve, true),
                 b(Draft, &["r"], Return, true),
                 b(Draft, &["e"], Edit, false),
+                b(Decide, &["C-s"], Sign, true),
+                b(Decide, &["Esc"], Cancel, true),
+                b(Decide, &["Tab", "BackTab"], SwitchField, false),
+                b(Decide, &["Enter"], NewLine, false),
+                labelled(Scope::Note, &["Enter"], Confirm, ("lưu", "keep")),
+                labelled(Scope::Note, &["Esc"], Cancel, ("bỏ", "cancel")),
+                labelled(Revision, &["Enter"], Confirm, ("ghi", "commit")),
+                labelled(Revision, &["Esc"], Cancel, ("bỏ", "drop")),
+                labelled(
+                    Scope::Search,
+                    &["Enter", "Down", "Up"],
+                    Confirm,
+                    ("xong", "done"),
+                ),
+                labelled(
+                    Scope::Search,
+                    &["Esc"],
+                    Cancel,
+                    ("xóa và thôi tìm", "clear and stop"),
+                ),
+                labelled(
+                    Scope::Help,
+                    &["Esc"],
+                    Cancel,
+                    ("đóng (phím bất kỳ)", "close (any key)"),
+                ),
+                labelled(
+                    Notice,
+                    &["Esc"],
+                    Cancel,
+                    ("đóng (phím bất kỳ)", "close (any key)"),
+                ),
             ],
         }
     }
@@ -278,34 +382,124 @@ pub fn key_name(k: &KeyEvent) -> Option<String> {
 }
 
 impl Keymap {
-    /// The command bound to `key` in `ctx` (screen bindings before global ones).
-    pub fn lookup(&self, ctx: Ctx, key: &KeyEvent) -> Option<Command> {
+    /// The command bound to `key` in `scope`: a screen's bindings before
+    /// the global ones; a popup's alone.
+    pub fn lookup(&self, scope: Scope, key: &KeyEvent) -> Option<Command> {
         let name = key_name(key)?;
+        if scope.is_popup() {
+            return self
+                .bindings
+                .iter()
+                .find(|b| b.scope == scope && b.keys.contains(&name))
+                .map(|b| b.command);
+        }
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
             return Some(Command::Quit);
         }
-        [ctx, Ctx::Global].into_iter().find_map(|c| {
+        [scope, Scope::Global].into_iter().find_map(|c| {
             self.bindings
                 .iter()
-                .find(|b| b.ctx == c && b.keys.contains(&name))
+                .find(|b| b.scope == c && b.keys.contains(&name))
                 .map(|b| b.command)
         })
     }
 
-    /// Bindings that apply in `ctx`, screen ones first.
-    pub fn for_ctx(&self, ctx: Ctx) -> impl Iterator<Item = &Binding> {
+    /// Bindings that apply in `scope`: a screen's own first, then the
+    /// global ones; a popup's alone.
+    pub fn for_scope(&self, scope: Scope) -> impl Iterator<Item = &Binding> {
+        let global = !scope.is_popup() && scope != Scope::Global;
         self.bindings
             .iter()
-            .filter(move |b| b.ctx == ctx)
-            .chain(self.bindings.iter().filter(move |b| b.ctx == Ctx::Global))
+            .filter(move |b| b.scope == scope)
+            .chain(
+                self.bindings
+                    .iter()
+                    .filter(move |b| global && b.scope == Scope::Global),
+            )
     }
 
-    /// Replaces the keys of `command` (in every context it is bound in).
+    /// Bindings of `scope` only.
+    pub fn of_scope(&self, scope: Scope) -> impl Iterator<Item = &Binding> {
+        self.bindings.iter().filter(move |b| b.scope == scope)
+    }
+
+    /// "Enter: keep, Esc: cancel": the status-bar bindings of a popup, as
+    /// its title or hint line shows them.
+    pub fn hint(&self, scope: Scope, lang: Lang, sep: &str) -> String {
+        self.of_scope(scope)
+            .filter(|b| b.bar)
+            .map(|b| {
+                let key = b.keys.first().map(|k| hint_key(k)).unwrap_or_default();
+                format!("{key}: {}", b.describe(lang))
+            })
+            .collect::<Vec<_>>()
+            .join(sep)
+    }
+
+    /// Replaces the keys of `command` (in every scope it is bound in).
     pub fn rebind(&mut self, overrides: &HashMap<Command, Vec<String>>) {
         for b in &mut self.bindings {
             if let Some(keys) = overrides.get(&b.command) {
                 b.keys = keys.clone();
             }
         }
+    }
+}
+
+/// A key as help and the status bar show it ("Space" for " ").
+pub fn pretty_key(k: &str) -> String {
+    match k {
+        " " => "Space".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// A key as a popup's hint shows it ("Ctrl-S" for "C-s").
+pub fn hint_key(k: &str) -> String {
+    match k.strip_prefix("C-") {
+        Some(rest) => format!("Ctrl-{}", rest.to_uppercase()),
+        None => pretty_key(k),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_names_are_derived_and_unique() {
+        assert_eq!(Command::PageUp.name(), "page_up");
+        assert_eq!(Command::FindingsOnly.name(), "findings_only");
+        assert_eq!(Command::by_name("quit"), Some(Command::Quit));
+        let mut names: Vec<String> = Command::ALL.iter().map(|c| c.name()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), Command::ALL.len());
+    }
+
+    #[test]
+    fn popups_take_their_keys_and_no_global_ones() {
+        let k = Keymap::default();
+        let key = |c| KeyEvent::new(c, KeyModifiers::NONE);
+        assert_eq!(
+            k.lookup(Scope::Note, &key(KeyCode::Enter)),
+            Some(Command::Confirm)
+        );
+        assert_eq!(k.lookup(Scope::Note, &key(KeyCode::Char('q'))), None);
+        assert_eq!(
+            k.lookup(
+                Scope::Decide,
+                &KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)
+            ),
+            Some(Command::Sign)
+        );
+        assert_eq!(
+            k.lookup(Scope::List, &key(KeyCode::Char('q'))),
+            Some(Command::Quit)
+        );
+        assert_eq!(
+            k.hint(Scope::Decide, Lang::En, "   "),
+            "Ctrl-S: sign and record   Esc: cancel"
+        );
     }
 }

@@ -1,12 +1,20 @@
 //! The review TUI: one [`app::Action`] type, one event loop, `update` and
 //! `draw`; git work runs on a worker thread (`worker`).
+//!
+//! Each screen (`screens/`) and popup (`popups/`) is a
+//! [`component::Component`] owning its state, its keys (a keymap scope)
+//! and its drawing; `app` routes keys down its layer stack and handles
+//! what components ask of it. No file here imports `app` but `mod.rs`.
 
 pub mod app;
+pub mod chrome;
+pub mod component;
 pub mod config;
 pub mod editor;
 pub mod keymap;
+pub mod popups;
+pub mod screens;
 pub mod theme;
-pub mod view;
 pub mod worker;
 
 use std::sync::mpsc;
@@ -73,7 +81,7 @@ fn event_loop(
                 .map_err(|_| "the background worker stopped".to_string())?;
         }
         terminal
-            .draw(|f| view::draw(f, app, theme))
+            .draw(|f| app.draw(f, theme))
             .map_err(|e| format!("cannot draw: {e}"))?;
         if app.quit {
             return Ok(());
@@ -103,36 +111,23 @@ fn event_loop(
     }
 }
 
-/// Leaves the full screen, runs $VISUAL / $EDITOR on the text, and comes
-/// back; returns the edited text (the original if the editor failed).
+/// Leaves the full screen, runs $VISUAL / $EDITOR on the text (through
+/// `ops::editor`, as `duyet edit` does), and comes back; returns the edited
+/// text (the original if the editor failed).
 fn edit_in_editor(
     terminal: &mut ratatui::DefaultTerminal,
     id: &str,
     text: &str,
 ) -> Result<String, String> {
-    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let name = crate::model::id::edit_file_name(id)
-        .ok_or_else(|| crate::repo::Error::InvalidId(id.to_string()).to_string())?;
-    let file = dir.path().join(name);
-    std::fs::write(&file, text).map_err(|e| e.to_string())?;
-    let editor = std::env::var("VISUAL")
-        .ok()
-        .filter(|e| !e.is_empty())
-        .or_else(|| std::env::var("EDITOR").ok().filter(|e| !e.is_empty()))
-        .unwrap_or_else(|| "vi".to_string());
+    let file = crate::ops::editor::EditFile::new(id, text).map_err(|e| e.to_string())?;
     leave_modes();
     ratatui::restore();
-    let status = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!("{editor} \"$1\""))
-        .arg("sh")
-        .arg(&file)
-        .status();
+    let status = file.edit();
     *terminal = ratatui::try_init().map_err(|e| format!("cannot reopen the terminal: {e}"))?;
     let _ = execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste);
     terminal.clear().map_err(|e| e.to_string())?;
     match status {
-        Ok(s) if s.success() => std::fs::read_to_string(&file).map_err(|e| e.to_string()),
-        _ => Ok(text.to_string()),
+        Ok(()) => file.read().map_err(|e| e.to_string()),
+        Err(_) => Ok(text.to_string()),
     }
 }

@@ -6,12 +6,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender};
 
-use crate::check::{Finding, check};
-use crate::diff::{DraftDiff, diff_texts};
+use crate::check::Finding;
+use crate::diff::DraftDiff;
 use crate::model::{Count, DraftSummary, History, Kind};
 use crate::ops::{self, DecisionRequest};
 use crate::repo::{DraftRepo, DraftStats};
-use crate::sign::SignConfig;
 
 /// Work for the worker.
 #[derive(Debug, Clone)]
@@ -22,16 +21,14 @@ pub enum Job {
     Stats,
     /// One draft's history.
     History(String),
-    /// The diff of two blobs of a draft.
+    /// The diff of two revisions of a draft, and the checks of the new one.
     Diff {
-        /// Draft id.
-        id: String,
-        /// The draft's draft.md path, for errors.
-        path: String,
-        /// Old revision number and blob (`None`: nothing).
-        old: Option<(usize, String)>,
-        /// New revision number and blob.
-        new: (usize, String),
+        /// The draft's history (names the draft and its revisions).
+        history: Arc<History>,
+        /// Old revision number (`None`: nothing).
+        old: Option<usize>,
+        /// New revision number.
+        new: usize,
         /// The document kind, for the checks.
         kind: Kind,
     },
@@ -47,16 +44,7 @@ pub enum Job {
     Sync,
 }
 
-/// Who would sign a decision.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SignerInfo {
-    /// "Name <email>".
-    pub who: String,
-    /// The key, from git config.
-    pub key: String,
-    /// Whether a passphrase is needed.
-    pub needs_passphrase: bool,
-}
+pub use crate::ops::signer::SignerInfo;
 
 /// A diff with the findings of the checks on its new side.
 pub type Checked = (Arc<DraftDiff>, Arc<Vec<Finding>>);
@@ -136,27 +124,12 @@ fn release_free_memory() {
     }
 }
 
-fn signer_info(repo: &DraftRepo) -> Result<SignerInfo, String> {
-    let signer = SignConfig::from_repo(repo)
-        .and_then(|c| c.signer())
-        .map_err(|e| e.to_string())?;
-    let who = repo
-        .configured_author()
-        .map(|a| format!("{} <{}>", a.name, a.email))
-        .map_err(|e| e.to_string())?;
-    Ok(SignerInfo {
-        who,
-        key: signer.describe(),
-        needs_passphrase: signer.needs_passphrase(),
-    })
-}
-
 /// Does one job (also used directly by tests).
 /// `progress` receives [`Done::Progress`] messages while long jobs run.
 pub fn run(repo: &DraftRepo, job: Job, cache: &mut Cache, progress: &mut dyn FnMut(Done)) -> Done {
     match job {
         Job::List => Done::List(
-            repo.list()
+            ops::read::list_all(repo)
                 .map(|l| {
                     (
                         l.drafts,
@@ -165,7 +138,7 @@ pub fn run(repo: &DraftRepo, job: Job, cache: &mut Cache, progress: &mut dyn FnM
                             .map(|p| crate::repo::Error::InvalidFolder(p).to_string())
                             .chain(l.problems.iter().map(|p| p.to_string()))
                             .collect(),
-                        signer_info(repo),
+                        ops::signer::signer_info(repo),
                     )
                 })
                 .map_err(|e| e.to_string()),
@@ -175,37 +148,32 @@ pub fn run(repo: &DraftRepo, job: Job, cache: &mut Cache, progress: &mut dyn FnM
                 .map_err(|e| e.to_string()),
         ),
         Job::History(id) => {
-            let h = repo.history(&id).map_err(|e| e.to_string());
+            let h = ops::read::history(repo, &id).map_err(|e| e.to_string());
             Done::History(id, h)
         }
         Job::Diff {
-            id,
-            path,
+            history,
             old,
             new,
             kind,
         } => {
-            let key = (old.as_ref().map(|o| o.1.clone()), new.1.clone());
+            let blob = |n: usize| {
+                history
+                    .revisions
+                    .get(n.wrapping_sub(1))
+                    .map(|r| r.blob.clone())
+            };
+            let key = (old.and_then(blob), blob(new).unwrap_or_default());
             let result = match cache.get(&key) {
                 Some(d) => Ok(d.clone()),
-                None => (|| {
-                    let old_text = match &old {
-                        Some((_, blob)) => repo.read_text(blob, &path)?,
-                        None => String::new(),
-                    };
-                    let new_text = repo.read_text(&new.1, &path)?;
-                    let findings = Arc::new(check(&new_text, kind));
-                    Ok::<_, crate::repo::Error>((
-                        Arc::new(diff_texts(&old_text, &new_text)),
-                        findings,
-                    ))
-                })()
-                .inspect(|d| {
-                    cache.insert(key, d.clone());
-                })
-                .map_err(|e| e.to_string()),
+                None => ops::read::compare(repo, &history, kind, old, new)
+                    .map(|c| (Arc::new(c.diff), Arc::new(c.findings)))
+                    .inspect(|d| {
+                        cache.insert(key, d.clone());
+                    })
+                    .map_err(|e| e.to_string()),
             };
-            Done::Diff(id, old.map(|o| o.0), new.0, result)
+            Done::Diff(history.id.clone(), old, new, result)
         }
         Job::Audit => Done::Audit(
             crate::audit::audit_with_progress(repo, &crate::audit::Options::default(), &mut |n| {
@@ -215,12 +183,8 @@ pub fn run(repo: &DraftRepo, job: Job, cache: &mut Cache, progress: &mut dyn FnM
             .map_err(|e| e.to_string()),
         ),
         Job::ReadForEdit(id) => {
-            let r = repo
-                .draft(&id)
-                .and_then(|d| {
-                    let text = repo.read_text(&d.draft_blob, &format!("{}/draft.md", d.path))?;
-                    Ok((text, d.status == crate::model::Status::Approved))
-                })
+            let r = ops::read::current_text(repo, &id)
+                .map(|(d, text)| (text, d.status == crate::model::Status::Approved))
                 .map_err(|e| e.to_string());
             Done::ForEdit(id, r)
         }
@@ -235,8 +199,7 @@ pub fn run(repo: &DraftRepo, job: Job, cache: &mut Cache, progress: &mut dyn FnM
         ),
         Job::Decide(req, passphrase) => {
             let id = req.id.clone();
-            let result = SignConfig::from_repo(repo)
-                .and_then(|c| c.signer())
+            let result = ops::signer::signer(repo)
                 .map_err(|e| e.to_string())
                 .and_then(|signer| {
                     ops::decide(repo, &req, &signer, passphrase.as_deref())

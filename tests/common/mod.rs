@@ -104,6 +104,8 @@ pub fn duyet(dir: &Path, args: &[&str]) -> Output {
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
         .env("GIT_CONFIG_NOSYSTEM", "1")
+        // The developer's own config file (its `lang`) stays out of tests.
+        .env("DUYET_CONFIG", "/nonexistent/duyet/config.toml")
         .output()
         .expect("duyet runs")
 }
