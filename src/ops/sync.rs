@@ -28,7 +28,7 @@ use std::fmt;
 use super::hook::{Rejected, judge_new};
 use crate::i18n::Lang;
 use crate::model::Review;
-use crate::repo::{DraftRepo, Error, Result, TRUST_PATH, Upstream, parse_toml_text};
+use crate::repo::{DraftRepo, Error, POLICY_PATH, Result, TRUST_PATH, Upstream, parse_toml_text};
 
 /// How to sync.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -208,8 +208,8 @@ impl fmt::Display for Outcome {
 
 /// The draft folder ("drafts/2024/x") of a path, or the trust list.
 fn unit_of(path: &str) -> Option<String> {
-    if path == TRUST_PATH {
-        return Some(TRUST_PATH.to_string());
+    if path == TRUST_PATH || path == POLICY_PATH {
+        return Some(path.to_string());
     }
     let parts: Vec<&str> = path.split('/').collect();
     (parts.len() >= 4 && parts[0] == "drafts").then(|| parts[..3].join("/"))
@@ -411,10 +411,13 @@ fn integrate(
             let f = repo.commit_facts(c)?;
             any |= f.signature.is_some()
                 || f.parents.len() > 1
-                || f.changes
-                    .iter()
-                    .flatten()
-                    .any(|p| p.ends_with("/review.toml") || p == TRUST_PATH);
+                || f.changes.iter().flatten().any(|p| {
+                    p.rsplit('/')
+                        .next()
+                        .is_some_and(|f| crate::model::Step::of_file(f).is_some())
+                        || p == TRUST_PATH
+                        || p == POLICY_PATH
+                });
         }
         any
     };
