@@ -11,5 +11,6 @@ pub mod i18n;
 pub mod model;
 pub mod ops;
 pub mod repo;
+pub mod report;
 pub mod sign;
 pub mod tui;

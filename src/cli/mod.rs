@@ -2,6 +2,7 @@
 //! and tests can do what a reviewer does.
 
 mod output;
+mod report;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -125,7 +126,14 @@ pub enum Command {
         /// Judge every commit again, ignoring the last audit's cache.
         #[arg(long)]
         full: bool,
+        /// What to show (the audit always judges everything).
+        #[command(flatten)]
+        filter: report::FilterArgs,
     },
+    /// Write a printable report for an inspector: cover, findings, summary
+    /// tables and each draft's trail (HTML; --pdf prints it with Chromium).
+    /// Exit 1 when the audit has findings.
+    Report(report::ReportArgs),
     /// Read or change the trust list (.duyet/trust.toml).
     Trust {
         /// What to do.
@@ -604,6 +612,7 @@ fn run(cli: &Cli, flag: Option<Lang>) -> Result<i32, Failure> {
             csv,
             no_record,
             full,
+            filter,
         }) => {
             let repo = open(cli)?;
             let opts = crate::audit::Options {
@@ -615,15 +624,10 @@ fn run(cli: &Cli, flag: Option<Lang>) -> Result<i32, Failure> {
             let mut p = Progress::new(Msg::Auditing, lang);
             let report = crate::audit::audit_with_progress(&repo, &opts, &mut |n| p.tick(n))?;
             drop(p);
-            if *as_json {
-                json(&report)?;
-            } else if *csv {
-                out(&visible(&crate::audit::to_csv(&report)))?;
-            } else {
-                out(&output::audit(&report, lang, color))?;
-            }
+            report::audit_output(&repo, &report, filter, *as_json, *csv, lang, color)?;
             Ok(i32::from(!report.clean()))
         }
+        Some(Command::Report(args)) => report::run(cli, args, lang),
         Some(Command::Trust { action }) => trust(cli, action),
         Some(Command::New {
             kind,
@@ -861,15 +865,7 @@ fn trust(cli: &Cli, action: &TrustAction) -> Result<i32, Failure> {
         other => other?,
     };
     match action {
-        TrustAction::List { json: as_json } => {
-            if *as_json {
-                json(&list)
-            } else {
-                // \uXXXX is an escape TOML reads too: the output stays TOML.
-                let text = toml::to_string(&list).map_err(|e| Failure(e.to_string()))?;
-                out(&json_escape(text))
-            }
-        }
+        TrustAction::List { json: as_json } => report::trust_list(&list, *as_json, ui_lang()),
         TrustAction::Pin { commit, key } => {
             match (commit, key) {
                 (Some(c), Some(k)) => {
