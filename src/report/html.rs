@@ -194,7 +194,7 @@ fn findings(h: &mut String, d: &Data) {
                 .collect();
             let _ = writeln!(
                 h,
-                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                "<tr><td><code class=\"c\">{}</code></td><td>{}</td><td>{}</td></tr>",
                 esc(short(&f.commit)),
                 esc(&drafts.join(", ")),
                 esc(&finding_text(f, lang))
@@ -365,7 +365,7 @@ fn draft(h: &mut String, d: &Data, p: &DraftPart) {
     for r in &p.history.revisions {
         let _ = writeln!(
             h,
-            "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
+            "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td><code class=\"c\">{}</code></td></tr>",
             r.number,
             time::local(r.time.seconds),
             esc(&r.author),
@@ -418,7 +418,7 @@ fn draft(h: &mut String, d: &Data, p: &DraftPart) {
             let when = time::parse_rfc3339(&rec.review.time).unwrap_or(rec.time.seconds);
             let _ = writeln!(
                 h,
-                "<tr><td><code>{}</code></td><td>{}{revision}</td><td>{}</td><td>{key}</td><td>{verdict}</td><td>{}</td><td>{comment}</td></tr>",
+                "<tr><td><code class=\"c\">{}</code></td><td>{}{revision}</td><td>{}</td><td>{key}</td><td>{verdict}</td><td>{}</td><td>{comment}</td></tr>",
                 esc(short(&rec.commit)),
                 esc(decision_word(rec.review.decision.key(), lang)),
                 esc(&reviewer(&rec.review.reviewer, &rec.review.email)),
