@@ -403,3 +403,66 @@ fn the_trust_list_is_a_table_with_fingerprints_and_json_for_scripts() {
     assert!(m["ssh"][0].as_str().unwrap().starts_with("ssh-ed25519 "));
     assert_eq!(m["fingerprints"][0], format!("ssh {fp}"));
 }
+
+#[test]
+fn the_report_follows_its_filters_and_says_when_the_introduction_is_pinned() {
+    let o = Office::new();
+    o.decide();
+    let html = o.out.join("r.html");
+    let report = |args: &[&str]| {
+        let mut all = vec!["report", "--html", html.to_str().unwrap()];
+        all.extend(args);
+        let out = duyet(&o.dir, &all);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        std::fs::read_to_string(&html).unwrap()
+    };
+    let x_title = "<h3>V/v x</h3>";
+    let y_title = "<h3>Kế hoạch &lt;b&gt;chuyển đổi số";
+    let all = report(&[]);
+    assert!(all.contains(x_title) && all.contains(y_title));
+    assert!(all.contains("NOT PINNED"));
+    let unit = report(&["--unit", "TTBCXB"]);
+    assert!(!unit.contains(x_title) && unit.contains(y_title));
+    assert!(unit.contains("unit TTBCXB"), "the cover names the filter");
+    let draft = report(&["--draft", "x"]);
+    assert!(draft.contains(x_title) && !draft.contains(y_title));
+    let later = report(&["--since", "2999-01-01"]);
+    assert!(!later.contains(x_title) && later.contains("No draft in the report"));
+    // Pinned: the cover names the pinned key instead.
+    let suggested = o.ok(&["trust", "pin"]);
+    let line = suggested
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("duyet trust pin "))
+        .expect("a pin to run")
+        .to_string();
+    let (commit, key) = line.split_once(' ').unwrap();
+    o.ok(&["trust", "pin", commit, key]);
+    let pinned = report(&[]);
+    assert!(!pinned.contains("NOT PINNED"));
+    assert!(pinned.contains(&format!("pinned, key <code>{key}</code>")));
+}
+
+#[test]
+fn repository_text_cannot_drive_the_page_or_hide_in_it() {
+    let o = Office::new();
+    write(
+        &o.dir,
+        "drafts/2024/z/meta.toml",
+        "title = \"V/v \\u001b[2J</h3><script>alert(1)</script>\\u202e ngược\"\nkind = \"cong-van\"\nunit = \"VP\"\n",
+    );
+    write(&o.dir, "drafts/2024/z/draft.md", TEXT);
+    git(&o.dir, &["add", "-A"]);
+    git(&o.dir, &["commit", "-qm", "Dự thảo z"]);
+    let html = o.out.join("r.html");
+    let out = duyet(&o.dir, &["report", "--html", html.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(!page.contains("<script"), "no script reaches the page");
+    assert!(!page.contains('\u{1b}') && !page.contains('\u{202e}'));
+    assert!(
+        page.contains(
+            "V/v \\x1b[2J&lt;/h3&gt;&lt;script&gt;alert(1)&lt;/script&gt;\\u{202e} ngược"
+        ),
+        "shown as written, visibly"
+    );
+}

@@ -471,3 +471,26 @@ fn verdict(d: &Data, entry: Option<&TrailEntry>, commit: &str) -> String {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_and_hidden_characters_are_escaped() {
+        assert_eq!(
+            esc("<a href='x'>\"A & B\"</a>"),
+            "&lt;a href=&#39;x&#39;&gt;&quot;A &amp; B&quot;&lt;/a&gt;"
+        );
+        assert_eq!(esc("a\u{202e}b\x1bc"), "a\\u{202e}b\\x1bc");
+        assert_eq!(esc("Trần Thu Hà\nDòng hai"), "Trần Thu Hà\nDòng hai");
+    }
+
+    #[test]
+    fn fingerprints_are_openssh_ones() {
+        let key =
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOoXhdtNH4ObIM9RW1vCzEUHNCtk3V2ibyGCZvDm6PFk hà";
+        assert!(fingerprint(key).starts_with("SHA256:"));
+        assert_eq!(fingerprint("0123ABCD"), "0123ABCD");
+    }
+}
