@@ -112,6 +112,8 @@ fn cover(h: &mut String, d: &Data) {
     row(h, L::Introduction, &format!("{intro}<br>{how}"), lang);
     row(h, L::Period, &esc(&period(d)), lang);
     row(h, L::Commits, &a.commits.to_string(), lang);
+    row(h, L::DraftsShown, &d.drafts.len().to_string(), lang);
+    row(h, L::DecisionsShown, &d.rows.len().to_string(), lang);
     row(h, L::MadeAt, &time::local(d.made_at), lang);
     let by = if d.made_by.is_empty() {
         L::Unknown.t(lang).to_string()

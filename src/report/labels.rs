@@ -41,6 +41,8 @@ labels! {
     MadeBy => "Người lập", "Made by";
     Unknown => "không rõ", "unknown";
     Commits => "Số commit đã kiểm tra", "Commits judged";
+    DraftsShown => "Số dự thảo trong báo cáo", "Drafts in this report";
+    DecisionsShown => "Số quyết định trong thời kỳ", "Decisions in the period";
     Verdict => "Kết luận", "Verdict";
     Clean => "Không có phát hiện nào: mọi quyết định trong lịch sử đều được ký hợp lệ theo danh sách tin cậy.", "No finding: every decision in the history is validly signed according to the trust list.";
     HasFindings => "CÓ PHÁT HIỆN — xem mục Phát hiện ngay sau trang bìa. Số phát hiện:", "FINDINGS — see the Findings section right after the cover. Number of findings:";
