@@ -4,8 +4,8 @@
 use std::fmt::Write;
 
 use super::labels::L;
-use super::{Data, DraftPart, finding_text, stats, time};
-use crate::audit::{IntroFrom, TrailEntry};
+use super::{Data, finding_text, time};
+use crate::audit::IntroFrom;
 use crate::i18n::Lang;
 use crate::model::safe::visible;
 
@@ -65,8 +65,8 @@ pub fn render(d: &Data) -> String {
     );
     cover(&mut h, d);
     findings(&mut h, d);
-    summary(&mut h, d);
-    drafts(&mut h, d);
+    super::summary_html::summary(&mut h, d);
+    super::draft_html::drafts(&mut h, d);
     let _ = write!(
         h,
         "<section class=\"meaning\">\n<h2>{}</h2>\n<p>{}</p>\n</section>\n</body>\n</html>\n",
@@ -76,7 +76,8 @@ pub fn render(d: &Data) -> String {
     h
 }
 
-fn row(h: &mut String, label: L, value: &str, lang: Lang) {
+/// A row of a two-column (label, value) table.
+pub(super) fn row(h: &mut String, label: L, value: &str, lang: Lang) {
     let _ = writeln!(h, "<tr><th>{}</th><td>{value}</td></tr>", label.t(lang));
 }
 
@@ -205,273 +206,6 @@ fn findings(h: &mut String, d: &Data) {
         h.push_str("</table>\n</div>\n");
     }
     h.push_str("</section>\n");
-}
-
-fn table_head(h: &mut String, cols: &[L], lang: Lang) {
-    h.push_str("<table>\n<tr>");
-    for c in cols {
-        let _ = write!(h, "<th>{}</th>", c.t(lang));
-    }
-    h.push_str("</tr>\n");
-}
-
-fn tally_table(h: &mut String, first: L, rows: &[(String, stats::Tally)], lang: Lang) {
-    if rows.is_empty() {
-        let _ = writeln!(h, "<p>{}</p>", L::NoData.t(lang));
-        return;
-    }
-    table_head(
-        h,
-        &[first, L::Approved, L::Returned, L::Invalid, L::Total],
-        lang,
-    );
-    for (name, t) in rows {
-        let bad = if t.invalid > 0 {
-            " class=\"num bad\""
-        } else {
-            " class=\"num\""
-        };
-        let _ = writeln!(
-            h,
-            "<tr><td>{name}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td{bad}>{}</td><td class=\"num\">{}</td></tr>",
-            t.approved,
-            t.returned,
-            t.invalid,
-            t.total()
-        );
-    }
-    h.push_str("</table>\n");
-}
-
-fn summary(h: &mut String, d: &Data) {
-    let lang = d.lang;
-    let _ = writeln!(
-        h,
-        "<section class=\"summary\">\n<h2>{}</h2>",
-        L::Summary.t(lang)
-    );
-    let _ = writeln!(h, "<h3>{}</h3>", L::PerLeader.t(lang));
-    let leaders: Vec<_> = stats::per_leader(&d.rows)
-        .into_iter()
-        .map(|(n, t)| (esc(&n), t))
-        .collect();
-    tally_table(h, L::Reviewer, &leaders, lang);
-
-    let _ = writeln!(h, "<h3>{}</h3>", L::PerStatus.t(lang));
-    let statuses = stats::per_status(&d.drafts, lang);
-    if statuses.is_empty() {
-        let _ = writeln!(h, "<p>{}</p>", L::NoData.t(lang));
-    } else {
-        table_head(h, &[L::Status, L::Count], lang);
-        for (s, n) in statuses {
-            let _ = writeln!(h, "<tr><td>{s}</td><td class=\"num\">{n}</td></tr>");
-        }
-        h.push_str("</table>\n");
-    }
-
-    let _ = writeln!(h, "<h3>{}</h3>", L::PerMonth.t(lang));
-    let months: Vec<_> = stats::per_month(&d.rows)
-        .into_iter()
-        .map(|(m, t)| (esc(&time::month_label(&m)), t))
-        .collect();
-    tally_table(h, L::Month, &months, lang);
-
-    let _ = writeln!(h, "<h3>{}</h3>", L::Turnaround.t(lang));
-    let turn = stats::turnaround(&d.rows);
-    if turn.is_empty() {
-        let _ = writeln!(h, "<p>{}</p>", L::NoData.t(lang));
-    } else {
-        table_head(h, &[L::Unit, L::Decisions, L::Median, L::P90], lang);
-        for t in turn {
-            let _ = writeln!(
-                h,
-                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                esc(&t.unit),
-                t.count,
-                stats::duration(t.median, lang),
-                stats::duration(t.p90, lang)
-            );
-        }
-        h.push_str("</table>\n");
-    }
-
-    let _ = writeln!(h, "<h3>{}</h3>", L::Waiting.t(lang));
-    let waiting = stats::waiting(&d.drafts, 10);
-    if waiting.is_empty() {
-        let _ = writeln!(h, "<p>{}</p>", L::NoData.t(lang));
-    } else {
-        table_head(h, &[L::Draft, L::Unit, L::Status, L::Since, L::For], lang);
-        for (p, since) in waiting {
-            let s = &p.summary;
-            let _ = writeln!(
-                h,
-                "<tr><td>{}<br><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
-                esc(&s.meta.title),
-                esc(&s.id),
-                esc(&s.meta.unit),
-                stats::shown_status(p, lang),
-                time::local(since),
-                stats::duration(d.made_at - since, lang)
-            );
-        }
-        h.push_str("</table>\n");
-    }
-    h.push_str("</section>\n");
-}
-
-fn drafts(h: &mut String, d: &Data) {
-    let lang = d.lang;
-    let _ = writeln!(
-        h,
-        "<section class=\"drafts\">\n<h2>{}</h2>",
-        L::Drafts.t(lang)
-    );
-    if d.drafts.is_empty() {
-        let _ = writeln!(h, "<p>{}</p>", L::NoDrafts.t(lang));
-    }
-    for p in &d.drafts {
-        draft(h, d, p);
-    }
-    h.push_str("</section>\n");
-}
-
-fn draft(h: &mut String, d: &Data, p: &DraftPart) {
-    let lang = d.lang;
-    let s = &p.summary;
-    let bad = if s.verified == Some(false) {
-        " bad"
-    } else {
-        ""
-    };
-    let _ = writeln!(
-        h,
-        "<article class=\"draft\">\n<h3>{}</h3>\n<p class=\"id\"><code>{}</code> · <span class=\"status{bad}\">{}</span></p>\n<table class=\"kv\">",
-        esc(&s.meta.title),
-        esc(&s.id),
-        stats::shown_status(p, lang)
-    );
-    row(h, L::Kind, lang.kind(s.meta.kind), lang);
-    row(h, L::Unit, &esc(&s.meta.unit), lang);
-    row(h, L::Drafter, &esc(&s.meta.drafter), lang);
-    if !s.meta.signer.is_empty() {
-        row(h, L::Signer, &esc(&s.meta.signer), lang);
-    }
-    h.push_str("</table>\n");
-
-    let _ = writeln!(h, "<h4>{}</h4>", L::Revisions.t(lang));
-    table_head(
-        h,
-        &[L::Number, L::Date, L::Author, L::Message, L::Commit],
-        lang,
-    );
-    for r in &p.history.revisions {
-        let _ = writeln!(
-            h,
-            "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td><code class=\"c\">{}</code></td></tr>",
-            r.number,
-            time::local(r.time.seconds),
-            esc(&r.author),
-            esc(&r.summary),
-            esc(short(&r.commit))
-        );
-    }
-    h.push_str("</table>\n");
-
-    if !p.history.decisions.is_empty() {
-        let _ = writeln!(h, "<h4>{}</h4>", L::Decisions.t(lang));
-        table_head(
-            h,
-            &[
-                L::Commit,
-                L::Decision,
-                L::Reviewer,
-                L::Key,
-                L::Verified,
-                L::Date,
-                L::Comment,
-            ],
-            lang,
-        );
-        for rec in &p.history.decisions {
-            let entry = d.audit.trail.iter().find(|e| e.commit == rec.commit);
-            let verdict = verdict(d, entry, &rec.commit);
-            let key = entry
-                .and_then(|e| e.key.as_deref())
-                .map(|k| format!("<code>{}</code>", esc(&fingerprint(k))))
-                .unwrap_or_default();
-            let revision = rec
-                .revision_number
-                .map(|n| format!(" ({} {n})", L::OfRevision.t(lang)))
-                .unwrap_or_default();
-            let mut comment = esc(&rec.review.comment);
-            if !rec.review.notes.is_empty() {
-                let _ = write!(comment, "<br><em>{}:</em><ul>", L::Notes.t(lang));
-                for n in &rec.review.notes {
-                    let _ = write!(
-                        comment,
-                        "<li>{} {}: {}</li>",
-                        L::Line.t(lang),
-                        n.line,
-                        esc(&n.text)
-                    );
-                }
-                comment.push_str("</ul>");
-            }
-            let when = time::parse_rfc3339(&rec.review.time).unwrap_or(rec.time.seconds);
-            let _ = writeln!(
-                h,
-                "<tr><td><code class=\"c\">{}</code></td><td>{}{revision}</td><td>{}</td><td>{key}</td><td>{verdict}</td><td>{}</td><td>{comment}</td></tr>",
-                esc(short(&rec.commit)),
-                esc(decision_word(rec.review.decision.key(), lang)),
-                esc(&reviewer(&rec.review.reviewer, &rec.review.email)),
-                time::local(when)
-            );
-        }
-        h.push_str("</table>\n");
-    }
-    if let Some(text) = &p.text {
-        let _ = writeln!(
-            h,
-            "<h4>{}</h4>\n<pre class=\"text\">{}</pre>",
-            L::ApprovedText.t(lang),
-            esc(text)
-        );
-    }
-    h.push_str("</article>\n");
-}
-
-fn reviewer(name: &str, email: &str) -> String {
-    if email.is_empty() {
-        name.to_string()
-    } else {
-        format!("{name} <{email}>")
-    }
-}
-
-/// "verified", or the audit's findings on the commit in plain words.
-fn verdict(d: &Data, entry: Option<&TrailEntry>, commit: &str) -> String {
-    let lang = d.lang;
-    let found: Vec<String> = d
-        .audit
-        .findings
-        .iter()
-        .filter(|f| f.commit == commit)
-        .map(|f| esc(&finding_text(f, lang)))
-        .collect();
-    match entry {
-        Some(e) if e.verified && found.is_empty() => {
-            format!("<span class=\"ok\">✓ {}</span>", L::Valid.t(lang))
-        }
-        None if found.is_empty() => L::NotJudged.t(lang).to_string(),
-        _ => format!(
-            "<span class=\"bad\">✗ {}</span>",
-            if found.is_empty() {
-                L::Invalid.t(lang).to_string()
-            } else {
-                found.join("; ")
-            }
-        ),
-    }
 }
 
 #[cfg(test)]

@@ -3,9 +3,11 @@
 //! tables. Nothing here judges: every verdict is the audit's.
 
 pub mod csv;
+mod draft_html;
 mod html;
 mod labels;
 pub mod stats;
+mod summary_html;
 pub mod time;
 pub mod trust;
 
