@@ -254,6 +254,7 @@ fn the_browser_prints_every_title_and_decision_of_a_clean_office() {
         assert!(text.contains(&id[..10]), "{} not in {text}", &id[..10]);
     }
     assert!(text.contains("NOT PINNED"), "{text}");
+    assert!(text.contains("Page 1 / "), "numbered pages: {text}");
     assert!(text.contains("No finding"), "{text}");
     assert!(text.contains("Ghi rõ thời hạn"), "the note: {text}");
     // The key's fingerprint as ssh-keygen prints it.

@@ -60,8 +60,9 @@ pub fn render(d: &Data) -> String {
     };
     let _ = write!(
         h,
-        "<!DOCTYPE html>\n<html lang=\"{code}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n",
-        L::Title.t(lang)
+        "<!DOCTYPE html>\n<html lang=\"{code}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n{CSS}@page {{ @bottom-right {{ content: \"{} \" counter(page) \" / \" counter(pages); font-size: 9pt; }} }}\n</style>\n</head>\n<body>\n",
+        L::Title.t(lang),
+        L::Page.t(lang)
     );
     cover(&mut h, d);
     findings(&mut h, d);

@@ -22,6 +22,7 @@ macro_rules! labels {
 }
 
 labels! {
+    Page => "Trang", "Page";
     Title => "Báo cáo quá trình duyệt dự thảo văn bản", "Report on the review of draft documents";
     Repository => "Kho dự thảo", "Repository";
     Branch => "Nhánh", "Branch";

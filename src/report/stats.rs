@@ -172,6 +172,73 @@ mod tests {
         assert_eq!(percentile(&[1, 100], 90), 100);
     }
 
+    fn row(reviewer: &str, decision: &str, verified: bool, unit: &str, sub: i64, t: i64) -> Row {
+        Row {
+            entry: crate::audit::TrailEntry {
+                commit: format!("{reviewer}{t}"),
+                draft: "x".into(),
+                path: "drafts/2024/x/review.toml".into(),
+                review_blob: String::new(),
+                revision: String::new(),
+                decision: decision.into(),
+                reviewer: reviewer.into(),
+                signer: Some(reviewer.into()),
+                key: None,
+                time: String::new(),
+                verified,
+            },
+            title: String::new(),
+            unit: unit.into(),
+            drafter: String::new(),
+            revision_number: Some(1),
+            submitted: Some(sub),
+            time: Some(t),
+            comment: String::new(),
+            notes: Vec::new(),
+            findings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn decisions_are_counted_per_leader_and_month_and_timed_per_unit() {
+        const DAY: i64 = 86_400;
+        // 2024-01-10 and 2024-03-05, noon UTC: the same month in any zone.
+        let jan = 1_704_888_000;
+        let mar = 1_709_640_000;
+        let rows = vec![
+            row("Hà", "approved", true, "VP", jan - DAY, jan),
+            row("Hà", "returned", true, "VP", jan - 3 * DAY, jan),
+            row("Minh", "approved", true, "TTBCXB", mar - 2 * DAY, mar),
+            row("Mallory", "approved", false, "VP", mar - 1, mar),
+        ];
+        let leaders = per_leader(&rows);
+        assert_eq!(leaders[0].0, "Hà");
+        assert_eq!(
+            leaders[0].1,
+            Tally {
+                approved: 1,
+                returned: 1,
+                invalid: 0
+            }
+        );
+        let mallory = leaders.iter().find(|(n, _)| n == "Mallory").unwrap();
+        assert_eq!(mallory.1.invalid, 1);
+        let months: Vec<(String, usize)> = per_month(&rows)
+            .into_iter()
+            .map(|(m, t)| (m, t.total()))
+            .collect();
+        assert_eq!(
+            months,
+            vec![("2024-01".to_string(), 2), ("2024-03".to_string(), 2)]
+        );
+        // Only verified decisions are timed: Mallory's does not count.
+        let t = turnaround(&rows);
+        let vp = t.iter().find(|t| t.unit == "VP").unwrap();
+        assert_eq!((vp.count, vp.median, vp.p90), (2, DAY, 3 * DAY));
+        let tt = t.iter().find(|t| t.unit == "TTBCXB").unwrap();
+        assert_eq!((tt.count, tt.median), (1, 2 * DAY));
+    }
+
     #[test]
     fn durations_read_as_days_and_hours() {
         assert_eq!(duration(90_000, Lang::Vi), "1 ngày 1 giờ");
