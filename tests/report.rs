@@ -467,3 +467,41 @@ fn repository_text_cannot_drive_the_page_or_hide_in_it() {
         "shown as written, visibly"
     );
 }
+
+#[test]
+fn audit_filters_show_the_findings_of_what_they_show_and_exit_by_the_whole_audit() {
+    let o = Office::new();
+    o.decide();
+    let forged = o.forge();
+    let shown = |args: &[&str]| {
+        let mut all = vec!["audit", "--json"];
+        all.extend(args);
+        let out = duyet(&o.dir, &all);
+        assert_eq!(out.status.code(), Some(1), "the audit has a finding");
+        let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        let findings: Vec<String> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["commit"].as_str().unwrap().to_string())
+            .collect();
+        (v["trail"].as_array().unwrap().len(), findings)
+    };
+    assert_eq!(shown(&[]), (3, vec![forged.clone()]));
+    assert_eq!(shown(&["--draft", "y"]), (2, vec![forged.clone()]));
+    assert_eq!(shown(&["--draft", "x"]), (1, vec![]));
+    let out = duyet(&o.dir, &["audit", "--draft", "x"]);
+    assert!(
+        stderr(&out).contains("1 finding(s) on decisions the filter hides"),
+        "{}",
+        stderr(&out)
+    );
+    // The CSV row of the forgery says what is wrong, in the chosen language.
+    let csv = stdout(&duyet(&o.dir, &["--lang", "vi", "audit", "--csv"]));
+    let row = csv.lines().find(|l| l.contains(&forged)).unwrap();
+    assert!(row.contains("\"không\""), "{row}");
+    assert!(
+        row.contains("ký bằng khóa không có trong danh sách tin cậy"),
+        "{row}"
+    );
+}

@@ -140,6 +140,20 @@ pub fn audit_output(
         shown
             .findings
             .retain(|f| keep.contains(f.commit.as_str()) || !decided.contains(f.commit.as_str()));
+        let hidden = report.findings.len() - shown.findings.len();
+        if hidden > 0 {
+            eprintln!(
+                "duyet: {}",
+                match lang {
+                    Lang::Vi => format!(
+                        "{hidden} phát hiện thuộc các quyết định không hiện ra vì bộ lọc; bỏ --since/--until/--draft để xem"
+                    ),
+                    Lang::En => format!(
+                        "{hidden} finding(s) on decisions the filter hides; drop --since/--until/--draft to see them"
+                    ),
+                }
+            );
+        }
     }
     if as_json {
         json(&shown)
