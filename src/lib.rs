@@ -1,7 +1,7 @@
 //! duyet: review and approve drafts of official documents kept in git.
 //!
 //! Layers (design.md section 5), each using only those above it:
-//! `model`, `repo`, `sign`, `diff`, `check`, `ops`, `cli`, `tui`.
+//! `model`, `repo`, `sign`, `diff`, `check`, `ops`, `report`, `cli`, `tui`.
 
 pub mod audit;
 pub mod check;
