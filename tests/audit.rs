@@ -219,7 +219,10 @@ fn a_clean_history_has_no_finding_and_the_cli_says_so() {
     assert_eq!(v["trail"][0]["signer"], "Trần Thu Hà");
     assert_eq!(v["trail"][0]["verified"], true);
     let csv = stdout(&duyet(&o.dir, &["audit", "--csv"]));
-    assert!(csv.starts_with("commit,draft,revision,decision"), "{csv}");
+    assert!(
+        csv.starts_with("\u{feff}\"commit\",\"draft\",\"title\""),
+        "{csv}"
+    );
     assert_eq!(csv.lines().count(), 2);
     // The audit recorded where it stopped, like `guix git authenticate`.
     assert!(!git(&o.dir, &["config", "duyet.audit.head"]).is_empty());

@@ -485,31 +485,5 @@ impl Judge<'_> {
     }
 }
 
-/// The trail as CSV (RFC 4180 quoting).
-pub fn to_csv(report: &Report) -> String {
-    let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-    let mut out =
-        String::from("commit,draft,revision,decision,reviewer,signer,key,time,verified,findings\n");
-    for e in &report.trail {
-        let findings: Vec<&str> = report
-            .findings
-            .iter()
-            .filter(|f| f.commit == e.commit)
-            .map(|f| f.message.as_str())
-            .collect();
-        out.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{}\n",
-            e.commit,
-            q(&e.draft),
-            e.revision,
-            e.decision,
-            q(&e.reviewer),
-            q(e.signer.as_deref().unwrap_or("")),
-            q(e.key.as_deref().unwrap_or("")),
-            q(&e.time),
-            e.verified,
-            q(&findings.join("; "))
-        ));
-    }
-    out
-}
+/// The trail as CSV: see [`crate::report::csv`].
+pub use crate::report::csv::to_csv;

@@ -123,7 +123,14 @@ pub enum Command {
         /// Judge every commit again, ignoring the last audit's cache.
         #[arg(long)]
         full: bool,
+        /// What to show (the audit always judges everything).
+        #[command(flatten)]
+        filter: super::report::FilterArgs,
     },
+    /// Write a printable report for an inspector: cover, findings, summary
+    /// tables and each draft's trail (HTML; --pdf prints it with Chromium).
+    /// Exit 1 when the audit has findings.
+    Report(super::report::ReportArgs),
     /// Read or change the trust list (.duyet/trust.toml).
     Trust {
         /// What to do.

@@ -1,11 +1,8 @@
 //! `duyet audit`: the approval trail as text, JSON or CSV.
 
 use super::context::{Failure, open};
-use super::output;
 use super::progress::Progress;
-use super::term::{json, out};
 use crate::i18n::{Lang, Msg};
-use crate::model::safe::visible;
 
 /// What `duyet audit` was asked.
 pub(super) struct Request<'a> {
@@ -14,6 +11,7 @@ pub(super) struct Request<'a> {
     pub csv: bool,
     pub no_record: bool,
     pub full: bool,
+    pub filter: &'a super::report::FilterArgs,
 }
 
 /// `duyet audit`: exit 1 on any finding.
@@ -33,12 +31,6 @@ pub(super) fn audit(
     let mut p = Progress::new(Msg::Auditing, lang);
     let report = crate::audit::audit_with_progress(&repo, &opts, &mut |n| p.tick(n))?;
     drop(p);
-    if req.json {
-        json(&report)?;
-    } else if req.csv {
-        out(&visible(&crate::audit::to_csv(&report)))?;
-    } else {
-        out(&output::audit(&report, lang, color))?;
-    }
+    super::report::audit_output(&repo, &report, req.filter, req.json, req.csv, lang, color)?;
     Ok(i32::from(!report.clean()))
 }

@@ -14,6 +14,7 @@ mod draft;
 mod output;
 mod progress;
 mod read;
+mod report;
 mod setup;
 mod sync;
 mod term;
@@ -114,6 +115,7 @@ fn run(cli: &Cli, flag: Option<Lang>) -> Result<i32, Failure> {
             csv,
             no_record,
             full,
+            filter,
         } => audit::audit(
             repo,
             audit::Request {
@@ -122,10 +124,12 @@ fn run(cli: &Cli, flag: Option<Lang>) -> Result<i32, Failure> {
                 csv: *csv,
                 no_record: *no_record,
                 full: *full,
+                filter,
             },
             lang,
             color,
         ),
+        Command::Report(args) => report::run(repo, args, lang),
         Command::Trust { action } => trust::trust(repo, action),
         Command::New {
             kind,

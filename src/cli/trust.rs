@@ -4,9 +4,9 @@
 use super::args::TrustAction;
 use super::context::{Failure, open, print_finished, ui_lang};
 use super::decide::signer_for;
-use super::term::{json, out};
+use super::term::out;
 use crate::i18n::Lang;
-use crate::model::safe::{json_escape, visible};
+use crate::model::safe::visible;
 use crate::ops;
 use crate::repo::Error;
 
@@ -21,13 +21,7 @@ pub(super) fn trust(repo: Option<&std::path::Path>, action: &TrustAction) -> Res
     };
     match action {
         TrustAction::List { json: as_json } => {
-            if *as_json {
-                json(&list)
-            } else {
-                // \uXXXX is an escape TOML reads too: the output stays TOML.
-                let text = toml::to_string(&list).map_err(|e| Failure(e.to_string()))?;
-                out(&json_escape(text))
-            }
+            super::report::trust_list(&list, *as_json, super::context::ui_lang())
         }
         TrustAction::Pin { commit, key } => {
             match (commit, key) {

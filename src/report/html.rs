@@ -1,0 +1,233 @@
+//! The report as one self-contained, printable HTML page (A4, inline CSS,
+//! no script, nothing fetched). All repository text is escaped.
+
+use std::fmt::Write;
+
+use super::labels::L;
+use super::{Data, finding_text, time};
+use crate::audit::IntroFrom;
+use crate::i18n::Lang;
+use crate::model::safe::visible;
+
+const CSS: &str = include_str!("report.css");
+
+/// Repository text made safe for HTML: unsafe characters shown as
+/// escapes (as on a terminal), then `& < > " '` escaped.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in visible(s).chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The first 10 characters of a commit id.
+pub fn short(id: &str) -> &str {
+    match id.char_indices().nth(10) {
+        Some((i, _)) => &id[..i],
+        None => id,
+    }
+}
+
+/// A signing key as its fingerprint (`SHA256:…` for SSH).
+pub fn fingerprint(key: &str) -> String {
+    crate::audit::pin::ssh_fingerprint(key).unwrap_or_else(|| key.to_string())
+}
+
+/// The decision word in `lang`.
+pub fn decision_word(d: &str, lang: Lang) -> &str {
+    match d {
+        "approved" => L::Approved.t(lang),
+        "returned" => L::Returned.t(lang),
+        other => other,
+    }
+}
+
+/// The whole report.
+pub fn render(d: &Data) -> String {
+    let lang = d.lang;
+    let mut h = String::new();
+    let code = match lang {
+        Lang::Vi => "vi",
+        Lang::En => "en",
+    };
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"{code}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n{CSS}@page {{ @bottom-right {{ content: \"{} \" counter(page) \" / \" counter(pages); font-size: 9pt; }} }}\n</style>\n</head>\n<body>\n",
+        L::Title.t(lang),
+        L::Page.t(lang)
+    );
+    cover(&mut h, d);
+    findings(&mut h, d);
+    super::summary_html::summary(&mut h, d);
+    super::draft_html::drafts(&mut h, d);
+    let _ = write!(
+        h,
+        "<section class=\"meaning\">\n<h2>{}</h2>\n<p>{}</p>\n</section>\n</body>\n</html>\n",
+        L::Meaning.t(lang),
+        L::MeaningText.t(lang)
+    );
+    h
+}
+
+/// A row of a two-column (label, value) table.
+pub(super) fn row(h: &mut String, label: L, value: &str, lang: Lang) {
+    let _ = writeln!(h, "<tr><th>{}</th><td>{value}</td></tr>", label.t(lang));
+}
+
+fn cover(h: &mut String, d: &Data) {
+    let lang = d.lang;
+    let a = &d.audit;
+    let _ = writeln!(
+        h,
+        "<section class=\"cover\">\n<h1>{}</h1>\n<table class=\"kv\">",
+        L::Title.t(lang)
+    );
+    row(h, L::Repository, &esc(&d.location), lang);
+    let branch = d.branch.as_deref().map(esc).unwrap_or_default();
+    row(h, L::Branch, &branch, lang);
+    row(h, L::Head, &format!("<code>{}</code>", esc(&a.head)), lang);
+    let intro = if a.intro.is_empty() {
+        L::NoIntro.t(lang).to_string()
+    } else {
+        format!("<code>{}</code>", esc(&a.intro))
+    };
+    let how = match (a.intro_from, &a.pin) {
+        (IntroFrom::Pinned, Some(p)) => {
+            format!("{} <code>{}</code>", L::PinnedKey.t(lang), esc(&p.key))
+        }
+        (IntroFrom::Given, _) => {
+            format!("<strong class=\"bad\">{}</strong>", L::GivenIntro.t(lang))
+        }
+        _ => format!(
+            "<strong class=\"bad\">{}</strong>",
+            esc(L::NotPinned.t(lang))
+        ),
+    };
+    row(h, L::Introduction, &format!("{intro}<br>{how}"), lang);
+    row(h, L::Period, &esc(&period(d)), lang);
+    row(h, L::Commits, &a.commits.to_string(), lang);
+    row(h, L::DraftsShown, &d.drafts.len().to_string(), lang);
+    row(h, L::DecisionsShown, &d.rows.len().to_string(), lang);
+    row(h, L::MadeAt, &time::local(d.made_at), lang);
+    let by = if d.made_by.is_empty() {
+        L::Unknown.t(lang).to_string()
+    } else {
+        esc(&d.made_by)
+    };
+    row(h, L::MadeBy, &by, lang);
+    h.push_str("</table>\n");
+    if a.clean() {
+        let _ = writeln!(
+            h,
+            "<div class=\"verdict clean\">{}: {}</div>",
+            L::Verdict.t(lang),
+            L::Clean.t(lang)
+        );
+    } else {
+        let _ = writeln!(
+            h,
+            "<div class=\"verdict bad\">{}: {} {}</div>",
+            L::Verdict.t(lang),
+            L::HasFindings.t(lang),
+            a.findings.len()
+        );
+    }
+    h.push_str("</section>\n");
+}
+
+/// The period and filters, in words.
+fn period(d: &Data) -> String {
+    let lang = d.lang;
+    let f = &d.filter;
+    let mut s = match (f.since, f.until) {
+        (None, None) => L::AllTime.t(lang).to_string(),
+        (since, until) => {
+            let mut p = Vec::new();
+            if let Some(s) = since {
+                p.push(format!("{} {}", L::From.t(lang), time::local(s)));
+            }
+            if let Some(u) = until {
+                p.push(format!("{} {}", L::To.t(lang), time::local(u)));
+            }
+            p.join(" ")
+        }
+    };
+    if let Some(id) = &f.draft {
+        let _ = write!(s, "; {} {id}", L::OnlyDraft.t(lang));
+    }
+    if let Some(u) = &f.unit {
+        let _ = write!(s, "; {} {u}", L::OnlyUnit.t(lang));
+    }
+    s
+}
+
+fn findings(h: &mut String, d: &Data) {
+    let lang = d.lang;
+    let a = &d.audit;
+    let _ = writeln!(
+        h,
+        "<section class=\"findings\">\n<h2>{} ({})</h2>",
+        L::Findings.t(lang),
+        a.findings.len()
+    );
+    if a.clean() {
+        let _ = writeln!(h, "<p class=\"ok\">{}</p>", L::NoFindings.t(lang));
+    } else {
+        let _ = writeln!(
+            h,
+            "<div class=\"findings-box\">\n<p>{}</p>\n<table>\n<tr><th>{}</th><th>{}</th><th>{}</th></tr>",
+            L::FindingsNote.t(lang),
+            L::Commit.t(lang),
+            L::Draft.t(lang),
+            L::What.t(lang)
+        );
+        for f in &a.findings {
+            let drafts: Vec<&str> = a
+                .trail
+                .iter()
+                .filter(|e| e.commit == f.commit)
+                .map(|e| e.draft.as_str())
+                .collect();
+            let _ = writeln!(
+                h,
+                "<tr><td><code class=\"c\">{}</code></td><td>{}</td><td>{}</td></tr>",
+                esc(short(&f.commit)),
+                esc(&drafts.join(", ")),
+                esc(&finding_text(f, lang))
+            );
+        }
+        h.push_str("</table>\n</div>\n");
+    }
+    h.push_str("</section>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_and_hidden_characters_are_escaped() {
+        assert_eq!(
+            esc("<a href='x'>\"A & B\"</a>"),
+            "&lt;a href=&#39;x&#39;&gt;&quot;A &amp; B&quot;&lt;/a&gt;"
+        );
+        assert_eq!(esc("a\u{202e}b\x1bc"), "a\\u{202e}b\\x1bc");
+        assert_eq!(esc("Trần Thu Hà\nDòng hai"), "Trần Thu Hà\nDòng hai");
+    }
+
+    #[test]
+    fn fingerprints_are_openssh_ones() {
+        let key =
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOoXhdtNH4ObIM9RW1vCzEUHNCtk3V2ibyGCZvDm6PFk hà";
+        assert!(fingerprint(key).starts_with("SHA256:"));
+        assert_eq!(fingerprint("0123ABCD"), "0123ABCD");
+    }
+}
