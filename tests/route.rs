@@ -576,3 +576,41 @@ fn the_server_hook_rejects_a_forged_final_approval_and_takes_the_route() {
     );
     assert_eq!(remote_head(), o.head());
 }
+
+#[test]
+fn a_final_approval_does_not_rest_on_a_step_that_does_not_verify() {
+    let Some(o) = Office::new(true) else { return };
+    // Mallory heads another unit: a content check written without duyet.
+    o.as_("mallory");
+    let forged = o.forged(CONTENT, "approved", "Mallory", "mallory", "content");
+    assert_eq!(duyet(&o.dir, &["audit"]).status.code(), Some(1));
+    o.as_("lan");
+    o.ok(&["approve", "x", "--step", "form"]);
+    // The leader is told before anything is signed.
+    o.as_("ha");
+    let before = repo_state(&o.dir);
+    let out = duyet(&o.dir, &["approve", "x"]);
+    assert_fails(&out, "its content check on this revision does not verify");
+    assert_eq!(repo_state(&o.dir), before, "nothing was written");
+    // Written anyway, the approval is a finding of its own.
+    let approval = o.forged(FINAL, "approved", "Trần Thu Hà", "ha", "");
+    let f = o.findings();
+    assert!(
+        f.iter()
+            .any(|(c, p)| c == &forged && matches!(p, Problem::NotForUnit { .. })),
+        "{f:?}"
+    );
+    assert!(
+        f.iter().any(|(c, p)| c == &approval
+            && matches!(p, Problem::StepNotVerified { steps } if steps == &["content".to_string()])),
+        "{f:?}"
+    );
+    // The same from the audit's cache as from a full audit.
+    let out = duyet(&o.dir, &["--lang", "en", "audit"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("resting on a content check that does not verify"),
+        "{text}"
+    );
+    assert_eq!(o.listed()["verified"], false);
+}

@@ -33,6 +33,9 @@ pub(crate) struct Judge<'r> {
     trust: HashMap<String, Arc<TrustList>>,
     /// Route policies read so far, by blob id.
     policies: HashMap<String, Arc<Policy>>,
+    /// Step decisions judged by this judge: (path, blob) → verified. A
+    /// final approval does not rest on one that did not verify.
+    steps_judged: HashMap<(String, String), bool>,
 }
 
 /// The step whose decision file `path` is (`drafts/<y>/<id>/review*.toml`).
@@ -114,6 +117,7 @@ impl<'r> Judge<'r> {
             intro: intro.to_string(),
             trust: HashMap::new(),
             policies: HashMap::new(),
+            steps_judged: HashMap::new(),
         }
     }
 
@@ -346,21 +350,32 @@ impl<'r> Judge<'r> {
             return Ok(());
         };
         let mut missing = Vec::new();
+        let mut unverified = Vec::new();
         for need in policy.required(meta.kind) {
             let path = format!("{folder}/{}", need.file());
-            let done = match self.repo.blob_at(&f.id, &path)? {
-                None => false,
-                Some(blob) => self
-                    .repo
-                    .read_text(&blob, &path)
+            let blob = self.repo.blob_at(&f.id, &path)?;
+            let done = blob.as_ref().is_some_and(|blob| {
+                self.repo
+                    .read_text(blob, &path)
                     .and_then(|text| parse_toml_text::<Review>(&path, &text))
                     .is_ok_and(|r| {
                         r.decision == Decision::Approved && r.revision == review.revision
-                    }),
-            };
+                    })
+            });
             if !done {
                 missing.push(need.key().to_string());
+            } else if let Some(blob) = blob {
+                let key = (path, blob);
+                if self.steps_judged.get(&key) == Some(&false) || report.tainted.contains(&key) {
+                    unverified.push(need.key().to_string());
+                }
             }
+        }
+        if !unverified.is_empty() {
+            report.findings.push(finding(
+                &f.id,
+                Problem::StepNotVerified { steps: unverified },
+            ));
         }
         if !missing.is_empty() {
             report.findings.push(finding(
@@ -483,6 +498,10 @@ impl<'r> Judge<'r> {
         }
         self.judge_route(f, folder, step, &review, member, report)?;
         let verified = !report.findings[before..].iter().any(|x| x.commit == f.id);
+        if step != Step::Final {
+            self.steps_judged
+                .insert((path.to_string(), blob.to_string()), verified);
+        }
         report.trail.push(TrailEntry {
             commit: f.id.clone(),
             draft: id,

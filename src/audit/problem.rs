@@ -45,6 +45,11 @@ pub enum Problem {
         /// The steps missing (content, form).
         steps: Vec<String>,
     },
+    /// A final approval resting on a step decision that did not verify.
+    StepNotVerified {
+        /// The steps (content, form).
+        steps: Vec<String>,
+    },
     /// A decision commit that changes other files too.
     ExtraFiles {
         /// The other files.
@@ -171,6 +176,10 @@ pub fn explain(p: &Problem) -> String {
             "a final approval before the {} check was approved on this revision, as the route policy requires for {draft_kind} (Nghị định 30, Điều 12)",
             steps.join(" and ")
         ),
+        Problem::StepNotVerified { steps } => format!(
+            "a final approval resting on a {} check that does not verify (see that commit's finding)",
+            steps.join(" and ")
+        ),
         Problem::ExtraFiles { files } => {
             format!("a decision commit that also changes {}", files.join(", "))
         }
@@ -255,6 +264,20 @@ pub fn explain_vi(p: &Problem) -> String {
                 .collect();
             format!(
                 "duyệt khi chưa có {} đồng ý trên đúng bản này, như quy định luồng trình duyệt cho loại {draft_kind} (Nghị định 30, Điều 12)",
+                steps.join(" và ")
+            )
+        }
+        Problem::StepNotVerified { steps } => {
+            let steps: Vec<&str> = steps
+                .iter()
+                .map(|s| match s.as_str() {
+                    "content" => "kiểm tra nội dung",
+                    "form" => "kiểm tra thể thức",
+                    other => other,
+                })
+                .collect();
+            format!(
+                "duyệt dựa trên {} không hợp lệ (xem phát hiện của commit đó)",
                 steps.join(" và ")
             )
         }

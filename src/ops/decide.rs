@@ -119,20 +119,32 @@ fn route_done(draft: &DraftSummary, step: Step, decision: Decision) -> Result<()
             })
         })
         .collect();
-    if missing.is_empty() {
-        return Ok(());
+    if !missing.is_empty() {
+        return Err(Error::RouteIncomplete {
+            id: draft.id.clone(),
+            missing,
+        });
     }
-    Err(Error::RouteIncomplete {
-        id: draft.id.clone(),
-        missing,
-    })
+    // A step the audit of HEAD found invalid does not count.
+    match draft
+        .required
+        .iter()
+        .find(|s| draft.step(**s).is_some_and(|r| r.verified == Some(false)))
+    {
+        Some(step) => Err(Error::StepNotVerified {
+            id: draft.id.clone(),
+            step: *step,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Checks the request and builds the commit of a decision on `step`
 /// (its file: review.toml, review-content.toml or review-form.toml)
 /// without signing it.
 pub fn plan_step(repo: &DraftRepo, req: &DecisionRequest, step: Step) -> Result<DecisionPlan> {
-    let draft = repo.draft(&req.id)?;
+    let mut draft = repo.draft(&req.id)?;
+    crate::audit::mark(repo, std::slice::from_mut(&mut draft));
     readable(repo, &draft)?;
     // A full blob id is checked against HEAD directly; a number or a prefix
     // needs the draft's history.

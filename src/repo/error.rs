@@ -52,6 +52,17 @@ pub enum Error {
         /// The steps not approved on the current text, in route order.
         missing: Vec<crate::model::Step>,
     },
+    /// A final approval whose required step did not verify in the audit.
+    #[error(
+        "'{id}' cannot be approved: its {} check on this revision does not verify in the audit of HEAD (`duyet audit` says why); nothing was written",
+        step.key()
+    )]
+    StepNotVerified {
+        /// The draft.
+        id: String,
+        /// The step.
+        step: crate::model::Step,
+    },
     /// A content check by someone who does not answer for the draft's unit.
     #[error(
         "{who} does not answer for the drafting unit '{unit}' (their units in the trust list at HEAD): the content check is the head of that unit's; nothing was written"
@@ -294,6 +305,14 @@ impl Error {
                     missing.first().map(|s| s.key()).unwrap_or("content")
                 ))
             }
+            Error::StepNotVerified { id, step } => Some(format!(
+                "chưa thể duyệt '{id}': {} trên bản này không hợp lệ theo lần kiểm tra chữ ký của HEAD (`duyet audit` cho biết lý do); chưa ghi gì cả",
+                match step {
+                    crate::model::Step::Content => "kiểm tra nội dung",
+                    crate::model::Step::Form => "kiểm tra thể thức",
+                    crate::model::Step::Final => "quyết định",
+                }
+            )),
             Error::NotForUnit { who, unit } => Some(format!(
                 "{who} không chịu trách nhiệm về đơn vị soạn thảo '{unit}' (theo danh sách tin cậy ở HEAD): kiểm tra nội dung là việc của lãnh đạo đơn vị đó; chưa ghi gì cả"
             )),
