@@ -165,11 +165,7 @@ pub fn audit_output(
 }
 
 /// `duyet report`.
-pub fn run(
-    repo: Option<&std::path::Path>,
-    args: &ReportArgs,
-    lang: Lang,
-) -> Result<i32, Failure> {
+pub fn run(repo: Option<&std::path::Path>, args: &ReportArgs, lang: Lang) -> Result<i32, Failure> {
     let filter = args.filter.filter(args.unit.clone(), lang)?;
     let repo = open_for_history(repo)?;
     let audit = audit_all(&repo, lang)?;
