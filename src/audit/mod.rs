@@ -160,6 +160,9 @@ pub struct Options {
     /// Leave the cache file alone (a server hook judging commits that may
     /// still be refused).
     pub keep_cache: bool,
+    /// Only bring an earlier audit up to date: without a usable cache,
+    /// judge nothing (the report is empty).
+    pub incremental_only: bool,
 }
 
 /// Replays history from the introduction to HEAD and judges every commit.
@@ -193,18 +196,24 @@ pub fn audit_at(repo: &DraftRepo, tip: &str, opts: &Options) -> Result<Report> {
 /// incremental audit: milliseconds). Without one nothing is done: the
 /// first audit of a large history is `duyet audit`'s or the TUI's.
 pub fn refresh(repo: &DraftRepo) {
-    let Ok(head) = repo.head_id() else {
-        return;
-    };
-    if cache::load(repo, &head).is_some() {
-        let _ = audit(repo, &Options::default());
-    }
+    let _ = audit(
+        repo,
+        &Options {
+            incremental_only: true,
+            ..Options::default()
+        },
+    );
 }
 
 /// Judges one commit that is not yet on any branch (a decision or trust
 /// change about to be recorded) by the trust list of its parent, as the
 /// audit will judge it: its findings (none: it may be recorded).
 pub fn judge_new_commit(repo: &DraftRepo, id: &str) -> Result<Vec<Finding>> {
+    Ok(judge_one_commit(repo, id)?.findings)
+}
+
+/// The report of judging commit `id` alone, by its parent's trust list.
+fn judge_one_commit(repo: &DraftRepo, id: &str) -> Result<Report> {
     without_hash_verification(|| {
         let facts = repo.commit_facts(id)?;
         // A first trust list is an introduction: judged by its own list.
@@ -217,8 +226,26 @@ pub fn judge_new_commit(repo: &DraftRepo, id: &str) -> Result<Vec<Finding>> {
         let mut report = Report::default();
         let verdicts = verify_chunk(&judge.verifier, std::slice::from_ref(&facts));
         judge.judge(std::slice::from_ref(&facts), &verdicts, &mut report)?;
-        Ok(report.findings)
+        report.head = id.to_string();
+        Ok(report)
     })
+}
+
+/// Moves the saved verdicts (list and log marks) from a commit's parent to
+/// the commit duyet has just recorded, judging that one commit only:
+/// milliseconds, where bringing the whole cache up to date rewrites it. The
+/// cache itself stays where it was; the next audit judges from there. Does
+/// nothing when the verdicts are not of the parent.
+pub fn advance(repo: &DraftRepo, id: &str) {
+    let Ok(Some(parent)) = repo.first_parent(id) else {
+        return;
+    };
+    if !Verdicts::current(repo, &parent) {
+        return;
+    }
+    if let Ok(one) = judge_one_commit(repo, id) {
+        verdicts::advance(repo, &parent, &one);
+    }
 }
 
 /// The introduction of an audit of `head`, where it came from, and a
@@ -294,6 +321,9 @@ fn audit_inner(
     } else {
         cache::load(repo, &head)
     };
+    if opts.incremental_only && cached.is_none() {
+        return Ok(report);
+    }
     let mut all = None;
     let Some(intro) = introduction(repo, &head, opts, cached.as_ref(), &mut report, &mut all)?
     else {
@@ -328,7 +358,15 @@ fn audit_inner(
     }
     // A commit's trees were checked when it is the introduction or comes
     // after it (judged now or by the cached audit).
-    let checked = |c: &str| repo.is_ancestor(&intro, c).unwrap_or(false);
+    // The cached head stands for everything the cached audit judged; asking
+    // git whether a commit descends from the introduction walks all history,
+    // so it is asked only of the rare commit that is neither.
+    let cached_head = cached.as_ref().map(|c| c.head.clone());
+    let checked = |c: &str| {
+        c == intro
+            || cached_head.as_deref() == Some(c)
+            || repo.is_ancestor(&intro, c).unwrap_or(false)
+    };
     let mut unchanged = false;
     let ids = match cached {
         Some(c) => {

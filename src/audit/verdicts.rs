@@ -128,6 +128,42 @@ pub fn mark_history(repo: &DraftRepo, history: &mut crate::model::History) {
     }
 }
 
+/// The verdicts of `parent` moved on by `one`, the report of judging its
+/// child alone (see [`super::advance`]).
+pub(super) fn advance(repo: &DraftRepo, parent: &str, one: &Report) {
+    let Some(mut v) = Verdicts::load(repo, parent) else {
+        return;
+    };
+    let commit_ok = !one.findings.iter().any(|f| f.commit == one.head);
+    for e in &one.trail {
+        let ok = e.verified && commit_ok;
+        v.latest.insert(e.path.clone(), (e.review_blob.clone(), ok));
+        if !ok {
+            v.bad.push((e.path.clone(), e.review_blob.clone()));
+        }
+    }
+    v.bad.extend(one.tainted.iter().cloned());
+    v.bad.sort();
+    v.bad.dedup();
+    v.head = one.head.clone();
+    let d: Option<DecisionVerdicts> = repo
+        .read_cache_file(DECISIONS)
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .filter(|d: &DecisionVerdicts| d.format == FORMAT && d.head == parent);
+    let _ = repo.write_cache_file(FILE, &mut |w| {
+        serde_json::to_writer(w, &v).map_err(std::io::Error::other)
+    });
+    if let Some(mut d) = d {
+        for e in &one.trail {
+            d.commits.insert(e.commit.clone(), e.verified && commit_ok);
+        }
+        d.head = one.head.clone();
+        let _ = repo.write_cache_file(DECISIONS, &mut |w| {
+            serde_json::to_writer(w, &d).map_err(std::io::Error::other)
+        });
+    }
+}
+
 /// Fills each draft's `verified` from the saved verdicts of the audit of
 /// HEAD (see [`DraftSummary::verified`]).
 pub fn mark(repo: &DraftRepo, drafts: &mut [DraftSummary]) {

@@ -60,6 +60,6 @@ pub fn record(repo: &DraftRepo, prepared: &PreparedCommit, signature: &str) -> R
         let what: Vec<String> = findings.iter().map(|f| f.message.clone()).collect();
         Err(Error::Refused(what.join("; ")))
     })?;
-    audit::refresh(repo);
+    audit::advance(repo, &done.commit);
     Ok(done)
 }

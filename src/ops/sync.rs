@@ -327,7 +327,11 @@ pub fn sync_with(repo: &DraftRepo, opts: Options) -> std::result::Result<Outcome
     // Judged: the remote-tracking ref may follow.
     repo.set_ref(&up.tracking(), &remote, "sync: fetched and judged")?;
     drop(incoming);
-    Ok(integrate(repo, &up, &local, &remote, opts)?)
+    let outcome = integrate(repo, &up, &local, &remote, opts)?;
+    // The marks of list, log and the TUI follow what came in (an
+    // incremental audit, when an earlier one left a cache).
+    crate::audit::refresh(repo);
+    Ok(outcome)
 }
 
 /// Brings the local branch (at `local`) and the judged remote's (at
