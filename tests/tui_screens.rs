@@ -400,3 +400,91 @@ fn popup_keys_follow_the_keymap() {
     h.key(KeyCode::F(3));
     assert!(h.app.layers.is_empty());
 }
+
+fn ctrl(h: &mut Harness, c: char) {
+    h.app.update(Action::Key(KeyEvent::new(
+        KeyCode::Char(c),
+        KeyModifiers::CONTROL,
+    )));
+    h.settle();
+}
+
+fn dialog(h: &Harness) -> &duyet::tui::popups::DecideDialog {
+    match h.app.layers.last() {
+        Some(Layer::Decide(d)) => d,
+        other => panic!("no decision dialog: {other:?}"),
+    }
+}
+
+#[test]
+fn sign_without_passphrase_asks_for_it_and_keeps_the_focus() {
+    for (lang, needed, label) in [
+        (
+            Lang::En,
+            "passphrase is needed to sign",
+            "▶ Key passphrase (needed to sign) [typing here]:",
+        ),
+        (
+            Lang::Vi,
+            "Cần mật khẩu khóa để ký",
+            "▶ Mật khẩu khóa (bắt buộc để ký) [đang nhập]:",
+        ),
+    ] {
+        let mut h = Harness::new(lang, (80, 24));
+        if let Some(Ok(s)) = &mut h.app.sh.signer {
+            s.needs_passphrase = true;
+        }
+        h.keys("a");
+        h.keys("ok");
+        ctrl(&mut h, 's');
+        let s = h.screen();
+        // Still open, still on the comment, and saying why.
+        assert!(s.contains(needed), "{s}");
+        assert!(!dialog(&h).on_passphrase);
+        assert!(!dialog(&h).busy);
+        // What is typed next still goes to the comment, never elsewhere.
+        h.keys("!");
+        assert_eq!(dialog(&h).comment.text, "ok!");
+        // Tab moves, and the dialog shows where the typing goes.
+        h.key(KeyCode::Tab);
+        let s = h.screen();
+        assert!(s.contains(label), "{s}");
+        h.keys("secret");
+        assert_eq!(dialog(&h).comment.text, "ok!");
+        let s = h.screen();
+        assert!(s.contains("••••••") && !s.contains("secret"), "{s}");
+    }
+}
+
+#[test]
+fn approving_an_approved_revision_asks_first() {
+    let mut h = Harness::new(Lang::En, (100, 26));
+    h.keys("f");
+    // The first draft whose text at HEAD is approved.
+    let approved = |d: &duyet::model::DraftSummary| {
+        d.review.as_ref().is_some_and(|r| {
+            r.decision == duyet::model::Decision::Approved && r.revision == d.draft_blob
+        })
+    };
+    let mut moves = 0;
+    while !h.app.selected_draft().is_some_and(approved) {
+        h.keys("j");
+        moves += 1;
+        assert!(moves < 20, "no approved draft in the demo");
+    }
+    h.keys("a");
+    let s = h.screen();
+    assert!(s.contains("This revision is already approved"), "{s}");
+    ctrl(&mut h, 's');
+    // The first Ctrl-S only asks.
+    assert!(!dialog(&h).busy);
+    assert!(h.app.take_jobs().is_empty());
+    let s = h.screen();
+    assert!(
+        s.contains("Press Ctrl-S again to sign a second approval"),
+        "{s}"
+    );
+    // Asked and answered: the second Ctrl-S signs.
+    ctrl(&mut h, 's');
+    assert!(h.app.layers.is_empty(), "{}", h.screen());
+}

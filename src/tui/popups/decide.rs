@@ -41,6 +41,11 @@ pub struct DecideDialog {
     pub error: Option<String>,
     /// Waiting for the worker.
     pub busy: bool,
+    /// The revision on screen already carries an approval: the first
+    /// Ctrl-S only asks, the second signs again.
+    pub already_approved: bool,
+    /// The reviewer was told and asked to sign again anyway.
+    pub asked_again: bool,
 }
 
 impl DecideDialog {
@@ -59,6 +64,10 @@ impl DecideDialog {
         }
         let needs = matches!(&sh.signer, Some(Ok(s)) if s.needs_passphrase);
         let notes = sh.pending_notes.get(&draft.id).cloned().unwrap_or_default();
+        let already_approved = decision == Decision::Approved
+            && draft.review.as_ref().is_some_and(|r| {
+                r.decision == Decision::Approved && r.revision == draft.draft_blob
+            });
         Some(DecideDialog {
             decision,
             draft,
@@ -69,7 +78,30 @@ impl DecideDialog {
             notes,
             error: None,
             busy: false,
+            already_approved,
+            asked_again: false,
         })
+    }
+
+    /// A field's label, saying whether it has the focus and how to get there.
+    fn field_label(&self, lang: Lang, passphrase: bool) -> String {
+        let (name, focus) = match (lang, passphrase) {
+            (Lang::Vi, false) => ("Ý kiến", "đang nhập"),
+            (Lang::En, false) => ("Comment", "typing here"),
+            (Lang::Vi, true) => ("Mật khẩu khóa (bắt buộc để ký)", "đang nhập"),
+            (Lang::En, true) => ("Key passphrase (needed to sign)", "typing here"),
+        };
+        if self.passphrase.is_none() {
+            format!("{name}:")
+        } else if self.on_passphrase == passphrase {
+            format!("▶ {name} [{focus}]:")
+        } else {
+            let tab = match lang {
+                Lang::Vi => "Tab để sang ô này",
+                Lang::En => "Tab to go here",
+            };
+            format!("  {name} ({tab}):")
+        }
     }
 
     /// The worker refused the decision.
@@ -97,7 +129,21 @@ impl DecideDialog {
         if let Some(p) = &self.passphrase
             && p.text.is_empty()
         {
-            self.on_passphrase = true;
+            // Never move the focus silently: say what is missing, and how
+            // to get there; the reviewer moves.
+            self.error = Some(match sh.lang {
+                Lang::Vi => "Cần mật khẩu khóa để ký: nhấn Tab để sang ô mật khẩu".to_string(),
+                Lang::En => "The key's passphrase is needed to sign: press Tab to go to its field"
+                    .to_string(),
+            });
+            return;
+        }
+        if self.already_approved && !self.asked_again {
+            self.asked_again = true;
+            self.error = Some(match sh.lang {
+                Lang::Vi => "Bản này đã được duyệt. Nhấn Ctrl-S lần nữa để ký thêm một quyết định duyệt, Esc để thôi".to_string(),
+                Lang::En => "This revision is already approved. Press Ctrl-S again to sign a second approval, Esc to stop".to_string(),
+            });
             return;
         }
         self.busy = true;
@@ -171,9 +217,9 @@ impl Component for DecideDialog {
             Some(Err(e)) => (String::new(), e.clone()),
             None => (String::new(), String::new()),
         };
-        let (lbl_rev, lbl_by, lbl_key, lbl_comment) = match l {
-            Lang::Vi => ("Bản", "Người ký", "Khóa", "Ý kiến"),
-            Lang::En => ("Revision", "Signed by", "Key", "Comment"),
+        let (lbl_rev, lbl_by, lbl_key) = match l {
+            Lang::Vi => ("Bản", "Người ký", "Khóa"),
+            Lang::En => ("Revision", "Signed by", "Key"),
         };
         let rev = d.revision.map(|n| format!("#{n} ")).unwrap_or_default();
         let mut lines = vec![
@@ -185,6 +231,16 @@ impl Component for DecideDialog {
                 inner.width as usize,
             )),
         ];
+        if d.already_approved {
+            let warn = match l {
+                Lang::Vi => "⚠ Bản này đã được duyệt; ký nữa sẽ ghi thêm một quyết định",
+                Lang::En => "⚠ This revision is already approved; signing records another decision",
+            };
+            lines.push(Line::styled(
+                truncate(warn, inner.width as usize),
+                theme.status(Status::Returned).add_modifier(Modifier::BOLD),
+            ));
+        }
         for n in &d.notes {
             lines.push(Line::raw(truncate(
                 &format!("✎ [{}] {}", n.line, sc(&n.text)),
@@ -192,7 +248,7 @@ impl Component for DecideDialog {
             )));
         }
         lines.push(Line::styled(
-            format!("{lbl_comment}:"),
+            truncate(&d.field_label(l, false), inner.width as usize),
             Style::default().add_modifier(Modifier::BOLD),
         ));
         let (cl, _) = d.comment.cursor_line_col();
@@ -205,13 +261,18 @@ impl Component for DecideDialog {
             lines.push(Line::raw(format!("  {t}")));
         }
         if let Some(p) = &d.passphrase {
-            let label = match l {
-                Lang::Vi => "Mật khẩu khóa",
-                Lang::En => "Key passphrase",
-            };
             let stars = "•".repeat(p.text.chars().count());
             let cur = if d.on_passphrase { "▏" } else { "" };
-            lines.push(Line::raw(format!("{label}: {stars}{cur}")));
+            let style = if d.on_passphrase {
+                Style::default().add_modifier(Modifier::BOLD)
+            } else {
+                Style::default()
+            };
+            lines.push(Line::styled(
+                truncate(&d.field_label(l, true), inner.width as usize),
+                style,
+            ));
+            lines.push(Line::raw(format!("  {stars}{cur}")));
         }
         if let Some(e) = &d.error {
             lines.push(Line::styled(
