@@ -488,3 +488,47 @@ fn approving_an_approved_revision_asks_first() {
     ctrl(&mut h, 's');
     assert!(h.app.layers.is_empty(), "{}", h.screen());
 }
+
+#[test]
+fn information_expires_and_errors_stay_until_dismissed() {
+    use duyet::tui::worker::Done;
+    use std::time::{Duration, Instant};
+    for (lang, keys_word, dismiss) in [(Lang::En, "open", "dismiss"), (Lang::Vi, "mở", "bỏ qua")]
+    {
+        let mut h = Harness::new(lang, (80, 24));
+        let bar = |h: &Harness| h.screen().lines().last().unwrap_or("").to_string();
+        assert!(bar(&h).contains(keys_word), "{}", bar(&h));
+        // Information: gone at the next key, and the key still acts.
+        h.app.update(Action::Edited(
+            "cv-x".into(),
+            "same".into(),
+            "same".into(),
+            false,
+        ));
+        assert!(bar(&h).contains("cv-x"), "{}", bar(&h));
+        let before = h.app.list.selected;
+        h.keys("j");
+        assert!(bar(&h).contains(keys_word), "{}", bar(&h));
+        assert_ne!(h.app.list.selected, before);
+        // ...or after a few seconds without a key.
+        h.app.update(Action::Edited(
+            "cv-x".into(),
+            "same".into(),
+            "same".into(),
+            false,
+        ));
+        h.app.tick(Instant::now());
+        assert!(bar(&h).contains("cv-x"), "{}", bar(&h));
+        h.app.tick(Instant::now() + Duration::from_secs(10));
+        assert!(bar(&h).contains(keys_word), "{}", bar(&h));
+        // An error stays through keys and time, and says how to dismiss it.
+        h.app
+            .update(Action::Done(Done::Synced(Err("sync refused".into()))));
+        h.keys("jk");
+        h.app.tick(Instant::now() + Duration::from_secs(600));
+        let b = bar(&h);
+        assert!(b.contains("sync refused") && b.contains(dismiss), "{b}");
+        h.key(KeyCode::Esc);
+        assert!(bar(&h).contains(keys_word), "{}", bar(&h));
+    }
+}

@@ -10,7 +10,9 @@ use ratatui::layout::{Constraint, Layout};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::chrome::{self, Busy, MIN_H, MIN_W};
-use super::component::{Component, Outcome, Shared, Up};
+use std::time::Instant;
+
+use super::component::{Component, MESSAGE_LIFE, Outcome, Shared, Up};
 use super::keymap::{Command, Keymap, Scope};
 use super::popups::{
     DecideDialog, HelpPopup, Layer, NotePopup, NoticePopup, RevisionPopup, SearchPopup,
@@ -88,6 +90,7 @@ impl App {
                 verified: Default::default(),
                 pending_notes: Default::default(),
                 message: None,
+                message_at: None,
                 outbox: vec![Job::List, Job::Stats, Job::Audit],
                 up: Vec::new(),
             },
@@ -175,6 +178,17 @@ impl App {
         if k.kind == KeyEventKind::Release {
             return;
         }
+        // Information lasts until the next key; an error until dismissed.
+        if self.sh.message.is_some() && !self.sh.has_error() {
+            self.sh.clear_message();
+        }
+        if self.layers.is_empty()
+            && self.sh.has_error()
+            && self.sh.keymap.lookup(Scope::Global, &k) == Some(Command::Dismiss)
+        {
+            self.sh.clear_message();
+            return;
+        }
         if let Some(top) = self.layers.last_mut() {
             let c = top.component_mut();
             match self.sh.keymap.lookup(c.scope(), &k) {
@@ -185,6 +199,17 @@ impl App {
         }
         if let Some(cmd) = self.sh.keymap.lookup(self.scope(), &k) {
             self.command(cmd);
+        }
+    }
+
+    /// Lets time pass: an information message older than [`MESSAGE_LIFE`]
+    /// goes (errors stay until dismissed). The event loop calls it with the
+    /// clock; tests with any instant.
+    pub fn tick(&mut self, now: Instant) {
+        if let (Some((_, false)), Some(at)) = (&self.sh.message, self.sh.message_at)
+            && now.saturating_duration_since(at) >= MESSAGE_LIFE
+        {
+            self.sh.clear_message();
         }
     }
 

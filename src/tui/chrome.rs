@@ -7,12 +7,12 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use super::component::Shared;
-use super::keymap::{Scope, pretty_key};
+use super::keymap::{Command, Scope, pretty_key};
 use super::theme::Theme;
-use crate::i18n::Msg;
+use crate::i18n::{Lang, Msg};
 use crate::model::Count;
 use crate::model::safe::for_screen as sc;
-use crate::model::text::truncate;
+use crate::model::text::{display_width, truncate};
 
 /// The smallest terminal drawn.
 pub const MIN_W: u16 = 50;
@@ -115,10 +115,32 @@ pub fn draw_bar(f: &mut Frame<'_>, area: Rect, scope: Scope, sh: &Shared, theme:
         } else {
             Style::default().fg(theme.approved)
         };
-        f.render_widget(
-            Line::styled(truncate(&sc(msg), area.width as usize), style),
-            area,
-        );
+        let mut spans = Vec::new();
+        let mut room = area.width as usize;
+        if *err {
+            // An error stays until dismissed: say with which key.
+            let key = sh
+                .keymap
+                .of_scope(Scope::Global)
+                .find(|b| b.command == Command::Dismiss)
+                .and_then(|b| b.keys.first())
+                .map(|k| pretty_key(k))
+                .unwrap_or_default();
+            let word = match sh.lang {
+                Lang::Vi => "bỏ qua",
+                Lang::En => "dismiss",
+            };
+            let key = format!(" {key} ");
+            let word = format!(" {word} ");
+            room = room.saturating_sub(display_width(&key) + display_width(&word));
+            spans.push(Span::styled(
+                key,
+                Style::default().add_modifier(Modifier::REVERSED),
+            ));
+            spans.push(Span::raw(word));
+        }
+        spans.push(Span::styled(truncate(&sc(msg), room), style));
+        f.render_widget(Line::from(spans), area);
         return;
     }
     let mut spans = Vec::new();

@@ -3,6 +3,7 @@
 //! app only through [`Shared`] (read by all) and [`Up`] (requests to the app).
 
 use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
@@ -13,6 +14,9 @@ use super::theme::Theme;
 use super::worker::{Job, SignerInfo};
 use crate::i18n::Lang;
 use crate::model::{Decision, DraftSummary, Note};
+
+/// How long an information message stays in the status line.
+pub const MESSAGE_LIFE: Duration = Duration::from_secs(4);
 
 /// State every component may read, and the app's outbox.
 #[derive(Debug, Clone)]
@@ -31,8 +35,12 @@ pub struct Shared {
     pub verified: HashMap<String, bool>,
     /// Notes waiting for the next decision, per draft.
     pub pending_notes: HashMap<String, Vec<Note>>,
-    /// A message for the status line (text, is error).
+    /// A message for the status line (text, is error). Information goes
+    /// at the next key or after [`MESSAGE_LIFE`]; an error stays until
+    /// dismissed.
     pub message: Option<(String, bool)>,
+    /// When the message was said.
+    pub message_at: Option<Instant>,
     /// Jobs for the event loop to send.
     pub outbox: Vec<Job>,
     /// Requests to the app, handled after the key.
@@ -53,6 +61,18 @@ impl Shared {
     /// Shows a message in the status line.
     pub fn say(&mut self, text: String, error: bool) {
         self.message = Some((text, error));
+        self.message_at = Some(Instant::now());
+    }
+
+    /// Drops the message.
+    pub fn clear_message(&mut self) {
+        self.message = None;
+        self.message_at = None;
+    }
+
+    /// Whether the status line shows an error.
+    pub fn has_error(&self) -> bool {
+        matches!(self.message, Some((_, true)))
     }
 
     /// Height of a page of rows.

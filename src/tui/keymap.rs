@@ -180,6 +180,8 @@ commands! {
     Confirm => ("xác nhận", "confirm"),
     /// Close a popup without doing anything.
     Cancel => ("hủy", "cancel"),
+    /// Dismiss the error in the status line.
+    Dismiss => ("bỏ qua thông báo lỗi", "dismiss the error message"),
     /// Move between the fields of the decision dialog.
     SwitchField => ("sang ô khác (ý kiến, mật khẩu)", "switch field (comment, passphrase)"),
     /// A line break in the comment (in the passphrase: sign).
@@ -291,6 +293,7 @@ impl Default for Keymap {
                 b(Global, &["R"], Reload, false),
                 b(Global, &["A"], Command::Audit, true),
                 b(Global, &["S"], Sync, false),
+                b(Global, &["Esc"], Dismiss, false),
                 b(List, &["Enter"], Open, true),
                 b(List, &["/"], Command::Search, true),
                 b(List, &["f"], Filter, true),

@@ -104,6 +104,7 @@ fn event_loop(
         for a in actions {
             app.update(a);
         }
+        app.tick(std::time::Instant::now());
         if let Some((id, text, approved)) = app.edit_request.take() {
             let after = edit_in_editor(terminal, &id, &text)?;
             app.update(Action::Edited(id, text, after, approved));
