@@ -532,3 +532,29 @@ fn information_expires_and_errors_stay_until_dismissed() {
         assert!(bar(&h).contains(keys_word), "{}", bar(&h));
     }
 }
+
+#[test]
+fn help_scrolls_at_80x24_and_says_what_is_below() {
+    for (lang, more, notice) in [
+        (Lang::Vi, "dòng: ↓ PgDn", "Thông báo:"),
+        (Lang::En, "more lines: ↓ PgDn", "Notice:"),
+    ] {
+        let mut h = Harness::new(lang, (80, 24));
+        h.keys("?");
+        let s = h.screen();
+        // The last popup's keys do not fit: the frame says so.
+        assert!(s.contains(more) && !s.contains(notice), "{s}");
+        // A key that means nothing here does not close it.
+        h.keys("x");
+        assert!(matches!(h.app.layers.last(), Some(Layer::Help(_))));
+        h.key(KeyCode::PageDown);
+        h.key(KeyCode::PageDown);
+        let s = h.screen();
+        assert!(s.contains(notice) && !s.contains(more), "{s}");
+        assert!(s.contains("↑ …"), "{s}");
+        h.keys("g");
+        assert!(h.screen().contains(more));
+        h.key(KeyCode::Esc);
+        assert!(h.app.layers.is_empty());
+    }
+}

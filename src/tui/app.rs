@@ -221,9 +221,7 @@ impl App {
         }
         match cmd {
             Command::Quit => self.quit = true,
-            Command::Help => self.layers.push(Layer::Help(HelpPopup {
-                screen: self.scope(),
-            })),
+            Command::Help => self.layers.push(Layer::Help(HelpPopup::new(self.scope()))),
             Command::Reload => self.reload(),
             Command::Sync => self.sh.send(Job::Sync),
             Command::Audit => {
