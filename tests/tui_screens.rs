@@ -558,3 +558,35 @@ fn help_scrolls_at_80x24_and_says_what_is_below() {
         assert!(h.app.layers.is_empty());
     }
 }
+
+/// The header and the status bar of `screen`: a line that fills its last
+/// column was cut, and must end in `…`.
+fn assert_cut_with_ellipsis(screen: &str) {
+    let lines: Vec<&str> = screen.lines().collect();
+    for line in [lines[0], lines[lines.len() - 1]] {
+        let inner = line.trim_matches('"');
+        let last = inner.chars().last().unwrap_or(' ');
+        assert!(last == ' ' || last == '…', "cut without …: {line}");
+    }
+}
+
+#[test]
+fn draft_bar_puts_the_decisions_first_and_cuts_with_an_ellipsis() {
+    for (lang, first) in [
+        (Lang::Vi, " a  duyệt  r  trả lại "),
+        (Lang::En, " a  approve  r  return "),
+    ] {
+        for size in [(80, 24), (120, 40)] {
+            let mut h = Harness::new(lang, size);
+            h.key(KeyCode::Enter);
+            let s = h.screen();
+            let bar = s.lines().last().unwrap_or("");
+            assert!(bar.trim_matches('"').starts_with(first), "{bar}");
+            assert_cut_with_ellipsis(&s);
+            if size.0 == 80 {
+                assert!(bar.trim_end_matches('"').trim_end().ends_with('…'), "{bar}");
+                insta::assert_snapshot!(format!("draft_80x24_{lang:?}"), s);
+            }
+        }
+    }
+}

@@ -102,7 +102,36 @@ pub fn draw_header(
             Style::default().fg(theme.pending),
         ));
     }
-    f.render_widget(Line::from(spans), area);
+    f.render_widget(Line::from(fit(spans, area.width as usize)), area);
+}
+
+/// `spans` cut to `width` columns, the last shown one ending in `…` when
+/// anything was cut.
+pub fn fit(spans: Vec<Span<'static>>, width: usize) -> Vec<Span<'static>> {
+    let total: usize = spans.iter().map(|s| display_width(&s.content)).sum();
+    if total <= width {
+        return spans;
+    }
+    let mut out = Vec::new();
+    let mut used = 0;
+    for s in spans {
+        let w = display_width(&s.content);
+        if used + w < width {
+            used += w;
+            out.push(s);
+            continue;
+        }
+        // This span holds the last column: cut it there.
+        let cut = truncate(&s.content, width - used);
+        let cut = if cut.ends_with('…') {
+            cut
+        } else {
+            truncate(&format!("{cut}……"), width - used)
+        };
+        out.push(Span::styled(cut, s.style));
+        break;
+    }
+    out
 }
 
 /// The status bar: the message, else the keys of `scope` marked for the bar.
@@ -143,14 +172,36 @@ pub fn draw_bar(f: &mut Frame<'_>, area: Rect, scope: Scope, sh: &Shared, theme:
         f.render_widget(Line::from(spans), area);
         return;
     }
+    // Whole "key what" pairs while they fit; "…" says some are left out.
+    let pairs: Vec<(String, String)> = sh
+        .keymap
+        .for_scope(scope)
+        .filter(|b| b.bar)
+        .map(|b| {
+            let key = b.keys.first().map(|k| pretty_key(k)).unwrap_or_default();
+            (format!(" {key} "), format!(" {} ", b.describe(sh.lang)))
+        })
+        .collect();
+    let width = area.width as usize;
+    let mut used = 0;
     let mut spans = Vec::new();
-    for b in sh.keymap.for_scope(scope).filter(|b| b.bar) {
-        let key = b.keys.first().map(|k| pretty_key(k)).unwrap_or_default();
+    for (i, (key, what)) in pairs.iter().enumerate() {
+        let w = display_width(key) + display_width(what);
+        let room = if i + 1 == pairs.len() {
+            width
+        } else {
+            width.saturating_sub(1)
+        };
+        if used + w > room {
+            spans.push(Span::styled("…", Style::default().fg(theme.dim)));
+            break;
+        }
+        used += w;
         spans.push(Span::styled(
-            format!(" {key} "),
+            key.clone(),
             Style::default().add_modifier(Modifier::REVERSED),
         ));
-        spans.push(Span::raw(format!(" {} ", b.describe(sh.lang))));
+        spans.push(Span::raw(what.clone()));
     }
     f.render_widget(Line::from(spans), area);
 }

@@ -304,6 +304,9 @@ impl Default for Keymap {
                 b(Scope::Audit, &["Esc", "Backspace"], Back, true),
                 b(Scope::Audit, &["Enter"], Open, true),
                 b(Scope::Audit, &["f"], FindingsOnly, true),
+                // The decisions first: the bar is cut from the right.
+                b(Draft, &["a"], Approve, true),
+                b(Draft, &["r"], Return, true),
                 b(Draft, &["Esc", "Backspace"], Back, true),
                 b(Draft, &["Tab"], FocusNext, true),
                 b(Draft, &["Enter"], Open, false),
@@ -315,8 +318,6 @@ impl Default for Keymap {
                 b(Draft, &["Left", "h"], Left, false),
                 b(Draft, &["Right", "l"], Right, false),
                 b(Draft, &["c"], Command::Note, true),
-                b(Draft, &["a"], Approve, true),
-                b(Draft, &["r"], Return, true),
                 b(Draft, &["e"], Edit, false),
                 b(Decide, &["C-s"], Sign, true),
                 b(Decide, &["Esc"], Cancel, true),
