@@ -107,7 +107,7 @@ pub fn draw_header(
 
 /// `spans` cut to `width` columns, the last shown one ending in `…` when
 /// anything was cut.
-pub fn fit(spans: Vec<Span<'static>>, width: usize) -> Vec<Span<'static>> {
+pub fn fit<'a>(spans: Vec<Span<'a>>, width: usize) -> Vec<Span<'a>> {
     let total: usize = spans.iter().map(|s| display_width(&s.content)).sum();
     if total <= width {
         return spans;

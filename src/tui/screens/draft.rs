@@ -18,7 +18,7 @@ use crate::i18n::{Lang, Msg, format_time};
 use crate::model::safe::for_screen as sc;
 use crate::model::text::truncate;
 use crate::model::{Decision, DraftSummary, History, Status};
-use crate::tui::chrome::{list_offset, selected, step};
+use crate::tui::chrome::{fit, list_offset, selected, step};
 use crate::tui::component::{Component, Outcome, Shared, Up};
 use crate::tui::keymap::{Command, Scope};
 use crate::tui::theme::Theme;
@@ -428,14 +428,28 @@ impl Component for DraftScreen {
                         };
                         lines.push(Line::styled(format!("       {seal}"), seal_style));
                     }
-                    if !d.review.comment.is_empty() {
+                    // The comment keeps its line breaks.
+                    let comment = d.review.comment.trim_end();
+                    let last = comment.lines().count().saturating_sub(1);
+                    for (k, part) in comment.lines().enumerate() {
+                        let open = if k == 0 { "“" } else { " " };
+                        let close = if k == last { "”" } else { "" };
                         lines.push(Line::styled(
-                            format!("       “{}”", sc(&d.review.comment)),
+                            format!("       {open}{}{close}", sc(part)),
                             Style::default().fg(theme.dim),
                         ));
                     }
                 }
             }
+            // Cut with …, never silently.
+            let width = inner.width as usize;
+            let lines: Vec<Line<'_>> = lines
+                .into_iter()
+                .map(|l| {
+                    let style = l.style;
+                    Line::from(fit(l.spans, width)).style(style)
+                })
+                .collect();
             let h_rows = inner.height as usize;
             let skip = sel_line.saturating_sub(h_rows.saturating_sub(3));
             f.render_widget(Paragraph::new(lines).scroll((skip as u16, 0)), inner);
