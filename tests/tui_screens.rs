@@ -590,3 +590,38 @@ fn draft_bar_puts_the_decisions_first_and_cuts_with_an_ellipsis() {
         }
     }
 }
+
+#[test]
+fn a_multi_line_comment_keeps_its_line_breaks_in_the_preview() {
+    for (lang, first) in [
+        (Lang::En, "Comment: Sửa lại,"),
+        (Lang::Vi, "Ý kiến: Sửa lại,"),
+    ] {
+        let mut h = Harness::new(lang, (100, 30));
+        let id = h.app.selected_draft().map(|d| d.id.clone());
+        h.keys("r");
+        h.app
+            .update(Action::Paste("Sửa lại,\nchuyển Văn thư.".into()));
+        ctrl(&mut h, 's');
+        assert!(h.app.layers.is_empty(), "{:?}", h.app.layers.last());
+        // Wherever the list put the decided draft, select it again.
+        h.keys("fg");
+        let mut moves = 0;
+        while h.app.selected_draft().map(|d| d.id.clone()) != id {
+            h.keys("j");
+            moves += 1;
+            assert!(moves < 20, "{}", h.screen());
+        }
+        let s = h.screen();
+        let lines: Vec<&str> = s.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| l.contains(first))
+            .unwrap_or_else(|| panic!("{s}"));
+        let indent = " ".repeat(first.chars().count() - "Sửa lại,".chars().count());
+        assert!(
+            lines[at + 1].starts_with(&format!("\"{indent}chuyển Văn thư.")),
+            "{s}"
+        );
+    }
+}

@@ -346,12 +346,12 @@ impl ListScreen {
                     Span::raw(format!(" — {}, {}", sc(&r.reviewer), sc(&r.time))),
                     Span::styled(stale, theme.status(d.status)),
                 ]));
-                if !r.comment.is_empty() {
-                    lines.push(Line::raw(format!(
-                        "{}: {}",
-                        l.t(Msg::Comment),
-                        sc(&r.comment)
-                    )));
+                // The comment keeps its line breaks, continued under its first line.
+                let label = format!("{}: ", l.t(Msg::Comment));
+                let indent = " ".repeat(crate::model::text::display_width(&label));
+                for (k, part) in r.comment.trim_end().lines().enumerate() {
+                    let lead = if k == 0 { &label } else { &indent };
+                    lines.push(Line::raw(format!("{lead}{}", sc(part))));
                 }
                 for n in &r.notes {
                     lines.push(Line::raw(format!("  ✎ [{}] {}", n.line, sc(&n.text))));
