@@ -139,7 +139,8 @@ pub enum Command {
     },
     /// Open a new draft from the template of its kind (revision 1).
     New {
-        /// cong-van, quyet-dinh, ke-hoach, thong-bao, to-trinh, bao-cao.
+        /// cong-van, quyet-dinh, ke-hoach, thong-bao, to-trinh, bao-cao; also as
+        /// written ("công văn", "cong van") or abbreviated (CV, QĐ, KH, TB, TTr, BC).
         #[arg(long)]
         kind: String,
         /// Trích yếu.

@@ -17,10 +17,13 @@ pub(super) fn new(
     unit: &str,
     id: Option<&str>,
 ) -> Result<i32, Failure> {
-    let kind = crate::model::Kind::ALL
-        .into_iter()
-        .find(|k| k.key() == kind)
-        .ok_or_else(|| Failure(format!("unknown kind '{kind}': use cong-van, quyet-dinh, ke-hoach, thong-bao, to-trinh or bao-cao")))?;
+    let kind = kind_as_typed(kind).ok_or_else(|| {
+        let kind = visible_line(kind);
+        Failure(match super::context::ui_lang() {
+            crate::i18n::Lang::Vi => format!("không rõ loại văn bản '{kind}': dùng công văn (CV), quyết định (QĐ), kế hoạch (KH), thông báo (TB), tờ trình (TTr) hoặc báo cáo (BC)"),
+            crate::i18n::Lang::En => format!("unknown kind '{kind}': use cong-van, quyet-dinh, ke-hoach, thong-bao, to-trinh or bao-cao (or công văn, CV, QĐ, …)"),
+        })
+    })?;
     let repo = open(repo)?;
     let d = ops::revise::new_draft(&repo, kind, title, unit, id)?;
     println!("{}\t{}", visible_line(&d.id), visible_line(&d.path));
@@ -28,6 +31,33 @@ pub(super) fn new(
         note(w.texts());
     }
     Ok(0)
+}
+
+/// The kind a person typed: its key (`cong-van`), its name with or
+/// without accents, any case and spacing (`"Công văn"`, `"cong van"`), its
+/// English name, or its abbreviation (`CV`, `QĐ`, `QD`, `TTr`).
+fn kind_as_typed(typed: &str) -> Option<crate::model::Kind> {
+    use crate::model::Kind;
+    use crate::model::text::fold_search;
+    let squash = |s: &str| -> String {
+        fold_search(s)
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect()
+    };
+    let want = squash(typed);
+    if want.is_empty() {
+        return None;
+    }
+    Kind::ALL.into_iter().find(|k| {
+        let abbr = match k {
+            Kind::CongVan => "CV",
+            other => other.abbreviation().unwrap_or_default(),
+        };
+        [k.key(), k.name_vi(), k.name_en(), abbr]
+            .iter()
+            .any(|name| squash(name) == want)
+    })
 }
 
 /// `duyet submit`: commits the draft's text as it is in the work tree.
@@ -136,4 +166,33 @@ pub(super) fn edit(
         }
     };
     commit_text(&repo, id, &new, &message, yes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::kind_as_typed;
+    use crate::model::Kind;
+
+    #[test]
+    fn kinds_as_people_type_them() {
+        for typed in [
+            "cong-van",
+            "công văn",
+            "cong van",
+            "CV",
+            "Công văn",
+            " CÔNG  VĂN ",
+        ] {
+            assert_eq!(kind_as_typed(typed), Some(Kind::CongVan), "{typed}");
+        }
+        for typed in ["QĐ", "qd", "Quyết định", "quyet-dinh", "decision"] {
+            assert_eq!(kind_as_typed(typed), Some(Kind::QuyetDinh), "{typed}");
+        }
+        assert_eq!(kind_as_typed("TTr"), Some(Kind::ToTrinh));
+        assert_eq!(kind_as_typed("tờ trình"), Some(Kind::ToTrinh));
+        assert_eq!(kind_as_typed("bc"), Some(Kind::BaoCao));
+        for typed in ["", "-", "thư", "cong van x"] {
+            assert_eq!(kind_as_typed(typed), None, "{typed}");
+        }
+    }
 }

@@ -59,7 +59,7 @@ pub fn draft_text(t: &TemplateInput<'_>) -> String {
     let head = upper(t.body);
     match t.kind {
         Kind::CongVan => {
-            let title = if t.title.starts_with("V/v") { t.title.to_string() } else { format!("V/v {}", t.title) };
+            let title = format!("V/v {}", about(t.title));
             s.push_str(&format!(
                 "{title}\n\nKính gửi: ………………………….\n\n(Nội dung công văn)\n\nNơi nhận:\n\n- Như trên;\n{luu}\n\n**GIÁM ĐỐC**\n\n(Họ và tên)\n"
             ));
@@ -85,6 +85,21 @@ pub fn draft_text(t: &TemplateInput<'_>) -> String {
         )),
     }
     s
+}
+
+/// The trích yếu of a công văn without its own "V/v" or "Về việc" (in any
+/// case, with or without accents): the template writes "V/v" once.
+pub fn about(title: &str) -> &str {
+    let t = title.trim();
+    for lead in ["v/v", "ve viec"] {
+        let n = lead.chars().count();
+        let head: String = t.chars().take(n).collect();
+        if fold_search(&head) == lead {
+            let rest = &t[head.len()..];
+            return rest.trim_start_matches([' ', ':', ',']).trim_start();
+        }
+    }
+    t
 }
 
 /// meta.toml of a new draft.
@@ -137,6 +152,21 @@ pub fn slug(kind: Kind, title: &str) -> String {
 mod tests {
     use super::*;
     use crate::model::id::is_valid_id;
+
+    #[test]
+    fn a_cong_van_says_v_v_once() {
+        for title in [
+            "Tăng cường tuyên truyền",
+            "V/v Tăng cường tuyên truyền",
+            "v/v Tăng cường tuyên truyền",
+            "Về việc Tăng cường tuyên truyền",
+            "về việc: Tăng cường tuyên truyền",
+            "VỀ VIỆC Tăng cường tuyên truyền",
+        ] {
+            assert_eq!(about(title), "Tăng cường tuyên truyền", "{title}");
+        }
+        assert_eq!(about("Vệ sinh môi trường"), "Vệ sinh môi trường");
+    }
 
     #[test]
     fn slugs_are_valid_ids() {
