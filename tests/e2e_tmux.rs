@@ -243,3 +243,25 @@ fn edit_a_draft_in_the_editor_and_commit_a_revision() {
     assert!(text.contains("4.900.000.000"), "{text}");
     assert_eq!(git(&dir, &["status", "--porcelain"]), "");
 }
+
+#[test]
+fn a_failing_editor_is_an_error_that_stays_until_dismissed() {
+    let t = tmp();
+    let dir = demo(t.path());
+    let before = git(&dir, &["rev-parse", "HEAD"]);
+    let tm = Tmux::start_with(&dir, t.path(), "editor-fails", "EDITOR=false VISUAL=false");
+    tm.wait_for("Filter: waiting");
+    tm.keys(&["e"]);
+    let s = tm.wait_for("the editor failed, nothing recorded");
+    assert!(!s.contains("no change"), "{s}");
+    // Moving about does not hide it; Esc does, and the keys come back.
+    tm.keys(&["j"]);
+    tm.keys(&["k"]);
+    tm.wait_for("Esc  dismiss");
+    assert!(tm.screen().contains("the editor failed"));
+    tm.keys(&["Escape"]);
+    tm.wait_for("Enter  open");
+    tm.keys(&["q"]);
+    assert_eq!(tm.wait_exit(), "0");
+    assert_eq!(git(&dir, &["rev-parse", "HEAD"]), before);
+}

@@ -32,6 +32,8 @@ pub enum Action {
     Paste(String),
     /// The editor closed: (draft id, text before, text after, approved).
     Edited(String, String, String, bool),
+    /// The editor failed: (draft id, why). Nothing is committed.
+    EditFailed(String, String),
     /// A mouse event.
     Mouse(MouseEvent),
     /// The terminal's new size.
@@ -168,6 +170,13 @@ impl App {
                     self.layers
                         .push(Layer::Revision(RevisionPopup::new(id, after, approved)));
                 }
+            }
+            Action::EditFailed(id, why) => {
+                let text = match self.sh.lang {
+                    Lang::Vi => format!("{id}: trình soạn thảo lỗi, không ghi gì ({why})"),
+                    Lang::En => format!("{id}: the editor failed, nothing recorded ({why})"),
+                };
+                self.sh.say(text, true);
             }
             Action::Key(k) => self.on_key(k),
         }

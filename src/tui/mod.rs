@@ -106,20 +106,22 @@ fn event_loop(
         }
         app.tick(std::time::Instant::now());
         if let Some((id, text, approved)) = app.edit_request.take() {
-            let after = edit_in_editor(terminal, &id, &text)?;
-            app.update(Action::Edited(id, text, after, approved));
+            match edit_in_editor(terminal, &id, &text)? {
+                Ok(after) => app.update(Action::Edited(id, text, after, approved)),
+                Err(why) => app.update(Action::EditFailed(id, why)),
+            }
         }
     }
 }
 
 /// Leaves the full screen, runs $VISUAL / $EDITOR on the text (through
 /// `ops::editor`, as `duyet edit` does), and comes back; returns the edited
-/// text (the original if the editor failed).
+/// text, or why the editor failed (never taken for "no change").
 fn edit_in_editor(
     terminal: &mut ratatui::DefaultTerminal,
     id: &str,
     text: &str,
-) -> Result<String, String> {
+) -> Result<Result<String, String>, String> {
     let file = crate::ops::editor::EditFile::new(id, text).map_err(|e| e.to_string())?;
     leave_modes();
     ratatui::restore();
@@ -127,8 +129,5 @@ fn edit_in_editor(
     *terminal = ratatui::try_init().map_err(|e| format!("cannot reopen the terminal: {e}"))?;
     let _ = execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste);
     terminal.clear().map_err(|e| e.to_string())?;
-    match status {
-        Ok(()) => file.read().map_err(|e| e.to_string()),
-        Err(_) => Ok(text.to_string()),
-    }
+    Ok(status.and_then(|()| file.read()).map_err(|e| e.to_string()))
 }
