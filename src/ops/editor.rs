@@ -35,13 +35,20 @@ pub enum EditorError {
     Repo(#[from] crate::repo::Error),
 }
 
-/// The editor command: $VISUAL, else $EDITOR, else `vi`.
+/// The editor command: $VISUAL, else $EDITOR, else `nano` when on the
+/// PATH (easier to leave than `vi`), else `vi`.
 pub fn editor_command() -> String {
     std::env::var("VISUAL")
         .ok()
         .filter(|e| !e.is_empty())
         .or_else(|| std::env::var("EDITOR").ok().filter(|e| !e.is_empty()))
-        .unwrap_or_else(|| "vi".to_string())
+        .unwrap_or_else(|| fallback_editor(std::env::var_os("PATH").as_deref()).to_string())
+}
+
+/// `nano` when a directory of `path` (a PATH value) holds it, else `vi`.
+pub fn fallback_editor(path: Option<&std::ffi::OsStr>) -> &'static str {
+    let found = path.is_some_and(|p| std::env::split_paths(p).any(|d| d.join("nano").is_file()));
+    if found { "nano" } else { "vi" }
 }
 
 /// Runs the editor on `file` (through `sh -c`, so the command may carry
@@ -109,5 +116,22 @@ impl EditFile {
             path: self.file.clone(),
             source,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fallback_editor;
+
+    #[test]
+    fn nano_when_on_the_path_else_vi() {
+        let with = tempfile::tempdir().expect("temp dir");
+        let without = tempfile::tempdir().expect("temp dir");
+        std::fs::write(with.path().join("nano"), "").expect("write");
+        let path = std::env::join_paths([without.path(), with.path()]).expect("path");
+        assert_eq!(fallback_editor(Some(&path)), "nano");
+        let path = std::env::join_paths([without.path()]).expect("path");
+        assert_eq!(fallback_editor(Some(&path)), "vi");
+        assert_eq!(fallback_editor(None), "vi");
     }
 }
