@@ -195,7 +195,11 @@ fn approve_a_draft_with_a_vietnamese_comment() {
     tm.text("Chuyển Văn thư phát hành.");
     tm.wait_for("Chuyển Văn thư phát hành.");
     tm.keys(&["C-s"]);
-    tm.wait_for("✓ tt-kinh-phi-ha-tang-so");
+    tm.wait_for("✓ Approved tt-kinh-phi-ha-tang-so, signed");
+    assert!(
+        tm.screen()
+            .contains("not sent to the server yet — press S to sync")
+    );
     tm.keys(&["q"]);
     assert_eq!(tm.wait_exit(), "0");
 

@@ -21,7 +21,7 @@ use super::screens::{AuditScreen, DraftScreen, ListScreen};
 use super::theme::Theme;
 use super::worker::{Done, Job};
 use crate::i18n::{Lang, Msg};
-use crate::model::{Count, DraftSummary};
+use crate::model::{Count, Decision, DraftSummary};
 
 /// Everything that can happen to the app.
 #[derive(Debug, Clone)]
@@ -376,11 +376,31 @@ impl App {
                 self.reload();
             }
             Done::Decided(id, Ok(done)) => {
-                if matches!(self.layers.last(), Some(Layer::Decide(_))) {
+                let decision = match self.layers.last() {
+                    Some(Layer::Decide(d)) => Some(d.decision),
+                    _ => None,
+                };
+                if decision.is_some() {
                     self.layers.pop();
                 }
                 sh.pending_notes.remove(&id);
-                sh.say(format!("✓ {id}: {:.10}", done.commit), false);
+                let word = match (decision, sh.lang) {
+                    (Some(Decision::Returned), Lang::Vi) => "Đã trả lại",
+                    (Some(Decision::Returned), Lang::En) => "Returned",
+                    (_, Lang::Vi) => "Đã duyệt",
+                    (_, Lang::En) => "Approved",
+                };
+                let text = match sh.lang {
+                    Lang::Vi => format!(
+                        "✓ {word} {id}, đã ký ({:.10}); chưa gửi lên máy chủ — nhấn S để đồng bộ",
+                        done.commit
+                    ),
+                    Lang::En => format!(
+                        "✓ {word} {id}, signed ({:.10}); not sent to the server yet — press S to sync",
+                        done.commit
+                    ),
+                };
+                sh.say(text, false);
                 sh.send(Job::List);
                 sh.send(Job::Stats);
                 sh.send(Job::Audit);

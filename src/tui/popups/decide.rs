@@ -218,7 +218,7 @@ impl Component for DecideDialog {
             None => (String::new(), String::new()),
         };
         let (lbl_rev, lbl_by, lbl_key) = match l {
-            Lang::Vi => ("Bản", "Người ký", "Khóa"),
+            Lang::Vi => ("Bản", "Người duyệt", "Khóa"),
             Lang::En => ("Revision", "Signed by", "Key"),
         };
         let rev = d.revision.map(|n| format!("#{n} ")).unwrap_or_default();
