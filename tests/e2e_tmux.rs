@@ -269,3 +269,57 @@ fn a_failing_editor_is_an_error_that_stays_until_dismissed() {
     assert_eq!(tm.wait_exit(), "0");
     assert_eq!(git(&dir, &["rev-parse", "HEAD"]), before);
 }
+
+#[test]
+fn the_passphrase_is_asked_for_and_never_typed_into_the_comment() {
+    let t = tmp();
+    let dir = demo(t.path());
+    // The demo's approver key, now with a passphrase.
+    let key = dir.join(".git/duyet-demo/approver_ed25519");
+    let pass = "hunter2-secret";
+    match Command::new("ssh-keygen")
+        .args(["-q", "-p", "-P", "", "-N", pass, "-f"])
+        .arg(&key)
+        .output()
+    {
+        Ok(o) => assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr)),
+        Err(e) => {
+            assert!(
+                std::env::var("DUYET_REQUIRE_TOOLS").as_deref() != Ok("1"),
+                "ssh-keygen is required (DUYET_REQUIRE_TOOLS=1): {e}"
+            );
+            eprintln!("SKIPPED: ssh-keygen cannot be run ({e})");
+            return;
+        }
+    }
+    let tm = Tmux::start(&dir, t.path(), "passphrase");
+    tm.wait_for("Filter: waiting");
+    tm.keys(&["/"]);
+    tm.text("kinh phi");
+    tm.keys(&["Enter"]);
+    tm.wait_for("(1/6)");
+    tm.keys(&["a"]);
+    tm.wait_for("Approve: tt-kinh-phi-ha-tang-so");
+    tm.text("Đồng ý");
+    tm.keys(&["C-s"]);
+    let s = tm.wait_for("The key's passphrase is needed to sign: press Tab");
+    assert!(s.contains("▶ Comment [typing here]:"), "{s}");
+    // Typing goes on into the comment, where the focus was.
+    tm.text(" trình UBND tỉnh.");
+    tm.wait_for("Đồng ý trình UBND tỉnh.");
+    tm.keys(&["Tab"]);
+    tm.wait_for("▶ Key passphrase (needed to sign) [typing here]:");
+    tm.text(pass);
+    let s = tm.wait_for(&"•".repeat(pass.len()));
+    assert!(!s.contains(pass), "{s}");
+    tm.keys(&["C-s"]);
+    tm.wait_for("✓ Approved tt-kinh-phi-ha-tang-so, signed");
+    tm.keys(&["q"]);
+    assert_eq!(tm.wait_exit(), "0");
+    let msg = git(&dir, &["log", "-1", "--format=%B"]);
+    assert!(msg.contains("Đồng ý trình UBND tỉnh."), "{msg}");
+    assert!(!msg.contains(pass), "{msg}");
+    let head = git(&dir, &["rev-parse", "HEAD"]);
+    let v = git_out(&dir, &["verify-commit", head.trim()]);
+    assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stderr));
+}
