@@ -625,3 +625,31 @@ fn a_multi_line_comment_keeps_its_line_breaks_in_the_preview() {
         );
     }
 }
+
+#[test]
+fn a_note_on_a_deleted_line_is_refused_aloud() {
+    for (lang, said) in [
+        (Lang::En, "A deleted line is not in the newest revision"),
+        (Lang::Vi, "Dòng đã xóa không còn trong bản mới nhất"),
+    ] {
+        let mut h = Harness::new(lang, (120, 30));
+        h.keys("/tang cuong");
+        h.key(KeyCode::Enter);
+        h.key(KeyCode::Enter);
+        let mut moves = 0;
+        loop {
+            let v = h.app.draft.as_ref().expect("draft screen");
+            let diff = v.pane.diff.as_ref().expect("diff");
+            if diff.lines[v.pane.cursor].new.is_none() {
+                break;
+            }
+            h.keys("j");
+            moves += 1;
+            assert!(moves < 200, "no deleted line");
+        }
+        h.keys("c");
+        assert!(h.app.layers.is_empty());
+        let s = h.screen();
+        assert!(s.lines().last().unwrap_or("").contains(said), "{s}");
+    }
+}

@@ -203,8 +203,21 @@ impl DraftScreen {
             );
             return;
         }
-        if let Some(line) = self.pane.cursor_new_line() {
-            sh.ask(Up::Note(line));
+        match self.pane.cursor_new_line() {
+            Some(line) => sh.ask(Up::Note(line)),
+            None => sh.say(
+                match sh.lang {
+                    Lang::Vi => {
+                        "Dòng đã xóa không còn trong bản mới nhất: hãy ghi chú vào một dòng còn lại"
+                            .to_string()
+                    }
+                    Lang::En => {
+                        "A deleted line is not in the newest revision: note a line that remains"
+                            .to_string()
+                    }
+                },
+                true,
+            ),
         }
     }
 
