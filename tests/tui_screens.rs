@@ -653,3 +653,45 @@ fn a_note_on_a_deleted_line_is_refused_aloud() {
         assert!(s.lines().last().unwrap_or("").contains(said), "{s}");
     }
 }
+
+#[test]
+fn pending_notes_show_and_quitting_asks_before_losing_them() {
+    let mut h = Harness::new(Lang::En, (120, 30));
+    h.keys("/tang cuong");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Enter);
+    h.keys("n");
+    while h
+        .app
+        .draft
+        .as_ref()
+        .and_then(|v| v.pane.cursor_new_line())
+        .is_none()
+    {
+        h.keys("j");
+    }
+    h.keys("c");
+    assert!(
+        matches!(h.app.layers.last(), Some(Layer::Note(_))),
+        "{}",
+        h.screen()
+    );
+    h.keys("Kiểm tra lại tên huyện");
+    h.key(KeyCode::Enter);
+    let s = h.screen();
+    // Marked beside its line before anything is signed.
+    assert!(s.contains("✎ Kiểm tra lại tên huyện"), "{s}");
+    h.keys("q");
+    assert!(!h.app.quit);
+    let s = h.screen();
+    assert!(
+        s.contains("1 unsigned notes (✎) are lost on quitting"),
+        "{s}"
+    );
+    // Another key stays, and asks again next time.
+    h.keys("j");
+    h.keys("q");
+    assert!(!h.app.quit);
+    h.keys("q");
+    assert!(h.app.quit);
+}

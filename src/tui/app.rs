@@ -74,6 +74,9 @@ pub struct App {
     pub progress: Option<(&'static str, Count)>,
     /// Set when the user quits.
     pub quit: bool,
+    /// Quitting would lose notes: the user was asked, and the next Quit
+    /// quits (any other key keeps them).
+    pub quit_asked: bool,
     /// A text the event loop must open in $EDITOR (suspending the screen):
     /// (draft id, text, approved).
     pub edit_request: Option<(String, String, bool)>,
@@ -104,6 +107,7 @@ impl App {
             pending: 0,
             progress: None,
             quit: false,
+            quit_asked: false,
             edit_request: None,
         }
     }
@@ -206,8 +210,11 @@ impl App {
             };
             return;
         }
-        if let Some(cmd) = self.sh.keymap.lookup(self.scope(), &k) {
-            self.command(cmd);
+        let asked = std::mem::replace(&mut self.quit_asked, false);
+        match self.sh.keymap.lookup(self.scope(), &k) {
+            Some(Command::Quit) if asked => self.quit = true,
+            Some(cmd) => self.command(cmd),
+            None => {}
         }
     }
 
@@ -229,7 +236,23 @@ impl App {
             return;
         }
         match cmd {
-            Command::Quit => self.quit = true,
+            Command::Quit => {
+                let notes: usize = self.sh.pending_notes.values().map(Vec::len).sum();
+                if notes == 0 {
+                    self.quit = true;
+                } else {
+                    self.quit_asked = true;
+                    let text = match self.sh.lang {
+                        Lang::Vi => format!(
+                            "Còn {notes} ghi chú chưa ký (✎), sẽ mất khi thoát: nhấn q lần nữa để thoát, phím khác để ở lại"
+                        ),
+                        Lang::En => format!(
+                            "{notes} unsigned notes (✎) are lost on quitting: press q again to quit, any other key to stay"
+                        ),
+                    };
+                    self.sh.say(text, false);
+                }
+            }
             Command::Help => self.layers.push(Layer::Help(HelpPopup::new(self.scope()))),
             Command::Reload => self.reload(),
             Command::Sync => self.sh.send(Job::Sync),

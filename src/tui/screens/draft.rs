@@ -127,8 +127,11 @@ impl DraftScreen {
         self.pane.diff = None;
     }
 
-    /// Reviewers' line notes made on either side of the compared pair.
-    pub fn notes(&self) -> LineNotes<'_> {
+    /// Reviewers' line notes made on either side of the compared pair, and
+    /// `pending` (this reviewer's notes not yet signed, on the newest
+    /// revision) when the pair ends there: they show, marked ✎, before the
+    /// decision.
+    pub fn notes<'a>(&'a self, pending: &'a [crate::model::Note]) -> LineNotes<'a> {
         let mut notes = LineNotes::default();
         let (Some(h), Some((old, new))) = (&self.history, self.pair) else {
             return notes;
@@ -141,6 +144,9 @@ impl DraftScreen {
         };
         notes.old = old.map(on).unwrap_or_default();
         notes.new = on(new);
+        if Some(new) == h.revisions.last().map(|r| r.number) {
+            notes.new.extend(pending.iter().map(|n| (n.line, n)));
+        }
         notes
     }
 
@@ -496,7 +502,12 @@ impl Component for DraftScreen {
             .border_style(focused(Pane::Diff));
         let inner = block.inner(diff);
         f.render_widget(block, diff);
-        let notes = v.notes();
+        let pending = sh
+            .pending_notes
+            .get(&v.draft.id)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let notes = v.notes(pending);
         let view = PaneView {
             notes: &notes,
             focused: v.focus == Pane::Diff,
