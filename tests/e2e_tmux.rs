@@ -160,12 +160,21 @@ fn review_the_seed_draft_in_a_terminal() {
         "inserted line with its new number: {s}"
     );
     tm.keys(&["t"]);
-    let side = tm.wait_for("#2 — side by side");
-    let row = side
-        .lines()
-        .find(|l| l.contains("Trảng"))
-        .unwrap_or_else(|| panic!("{side}"));
-    assert!(row.contains("Tràng"), "both sides on one row: {row}");
+    tm.wait_for("#2 — side by side");
+    // The title may be drawn before the rows: wait for the whole frame.
+    let start = Instant::now();
+    loop {
+        let side = tm.screen();
+        let row = side.lines().find(|l| l.contains("Trảng")).unwrap_or("");
+        if row.contains("Tràng") {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "both sides on one row: {side}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
     tm.keys(&["q"]);
     assert_eq!(tm.wait_exit(), "0");
     assert_eq!(
@@ -254,7 +263,8 @@ fn a_failing_editor_is_an_error_that_stays_until_dismissed() {
     let dir = demo(t.path());
     let before = git(&dir, &["rev-parse", "HEAD"]);
     let tm = Tmux::start_with(&dir, t.path(), "editor-fails", "EDITOR=false VISUAL=false");
-    tm.wait_for("Filter: waiting");
+    // The list is loaded: a draft is selected.
+    tm.wait_for("Filter: waiting (4/6)");
     tm.keys(&["e"]);
     let s = tm.wait_for("the editor failed, nothing recorded");
     assert!(!s.contains("no change"), "{s}");
