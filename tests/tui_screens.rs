@@ -578,6 +578,7 @@ fn draft_bar_puts_the_decisions_first_and_cuts_with_an_ellipsis() {
     ] {
         for size in [(80, 24), (120, 40)] {
             let mut h = Harness::new(lang, size);
+            assert_cut_with_ellipsis(&h.screen());
             h.key(KeyCode::Enter);
             let s = h.screen();
             let bar = s.lines().last().unwrap_or("");
