@@ -1,4 +1,4 @@
-//! Issue 5: the trust rule and the audit, attacked. Each case is built with
+//! The trust rule and the audit, attacked. Each case is built with
 //! real keys and real commits and must be found by its own finding.
 
 mod common;

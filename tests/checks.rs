@@ -1,4 +1,4 @@
-//! Issue 8: each document check with passing and failing cases, the same
+//! Each document check with passing and failing cases, the same
 //! findings whatever the Unicode form, and folding that never panics.
 
 use duyet::check::{Finding, Severity, check};

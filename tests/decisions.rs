@@ -1,4 +1,4 @@
-//! Issue 4: decisions are signed commits that stock git accepts, made with
+//! Decisions are signed commits that stock git accepts, made with
 //! real keys (ssh in-process and through ssh-agent, gpg, gpgsm), and every
 //! failure leaves refs, index and work tree as they were.
 

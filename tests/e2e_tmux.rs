@@ -161,12 +161,15 @@ fn review_the_seed_draft_in_a_terminal() {
     );
     tm.keys(&["t"]);
     tm.wait_for("#2 — side by side");
-    // The title may be drawn before the rows: wait for the whole frame.
+    // The pair lands on one row once the side-by-side frame is drawn (a
+    // loaded machine may show the frame before it in between).
     let start = Instant::now();
     loop {
         let side = tm.screen();
-        let row = side.lines().find(|l| l.contains("Trảng")).unwrap_or("");
-        if row.contains("Tràng") {
+        if side
+            .lines()
+            .any(|l| l.contains("Trảng") && l.contains("Tràng"))
+        {
             break;
         }
         assert!(
@@ -204,10 +207,10 @@ fn approve_a_draft_with_a_vietnamese_comment() {
     tm.text("Chuyển Văn thư phát hành.");
     tm.wait_for("Chuyển Văn thư phát hành.");
     tm.keys(&["C-s"]);
-    tm.wait_for("✓ Approved tt-kinh-phi-ha-tang-so, signed");
+    let s = tm.wait_for("✓ Approved tt-kinh-phi-ha-tang-so, signed");
     assert!(
-        tm.screen()
-            .contains("not sent to the server yet — press S to sync")
+        s.contains("not sent to the server yet — press S to sync"),
+        "{s}"
     );
     tm.keys(&["q"]);
     assert_eq!(tm.wait_exit(), "0");

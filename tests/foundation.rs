@@ -1,4 +1,4 @@
-//! Issue 2: the read path, statuses, diffs, errors, the demo, and the CLI
+//! The read path, statuses, diffs, errors, the demo, and the CLI
 //! as a process, on real repositories made with stock git.
 
 mod common;

@@ -1,4 +1,4 @@
-//! Issue 6: the history index against a naive walk on a generated S
+//! The history index against a naive walk on a generated S
 //! repository, incremental updates, corrupt files and rewritten history.
 
 mod common;

@@ -1,4 +1,4 @@
-//! Issue 20: the report an inspector reads. A real browser (headless
+//! The report an inspector reads. A real browser (headless
 //! Chromium) loads and prints it; `pdftotext` reads the PDF back.
 
 mod common;

@@ -1,4 +1,4 @@
-//! Issue 7: clerks and reviewers on three clones of one shared remote,
+//! Clerks and reviewers on three clones of one shared remote,
 //! over a plain path and over `git daemon` on loopback.
 
 mod common;
