@@ -285,6 +285,14 @@ fn audit_screen_and_verified_marks() {
         row.contains("✗ ✗ invalid") && !row.contains("approved"),
         "{row}"
     );
+    // The preview says the same in words.
+    h.keys("/kinh phi");
+    h.key(KeyCode::Enter);
+    let preview = h.screen();
+    assert!(
+        preview.contains("Latest decision: Approved ✗ invalid"),
+        "{preview}"
+    );
 }
 
 #[test]

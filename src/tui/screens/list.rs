@@ -337,12 +337,26 @@ impl ListScreen {
                     } else {
                         ""
                     };
+                // The same verdict as the list's mark, in words.
+                let (seal, seal_style) = match self.draft_verified.get(&d.id) {
+                    Some(true) => ("✓".to_string(), Style::default().fg(theme.approved)),
+                    v => (
+                        format!(
+                            "{} {}",
+                            if v.is_some() { "✗" } else { "?" },
+                            l.unverified(v.copied())
+                        ),
+                        theme.status(Status::Returned).add_modifier(Modifier::BOLD),
+                    ),
+                };
                 lines.push(Line::from(vec![
                     Span::styled(format!("{}: ", l.t(Msg::LatestDecision)), dim),
                     Span::styled(
                         word.to_string(),
                         Style::default().add_modifier(Modifier::BOLD),
                     ),
+                    Span::raw(" "),
+                    Span::styled(seal, seal_style),
                     Span::raw(format!(" — {}, {}", sc(&r.reviewer), sc(&r.time))),
                     Span::styled(stale, theme.status(d.status)),
                 ]));
