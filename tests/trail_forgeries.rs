@@ -776,3 +776,22 @@ fn log_marks_each_decision_as_the_audit_of_head_judged_it() {
         "{text}"
     );
 }
+
+#[test]
+fn a_renamed_draft_folder_does_not_carry_its_approval() {
+    // An approval of x moved, unsigned, onto another draft's name: the
+    // review.toml at the new path was written by a commit nobody signed.
+    let o = Office::new();
+    o.ok(&["approve", "x"]);
+    git(&o.dir, &["mv", "drafts/2024/x", "drafts/2024/y"]);
+    git(&o.dir, &["commit", "-qm", "đổi tên"]);
+    let moved = o.head();
+    let f = o.findings();
+    assert!(f.contains(&(moved.clone(), Problem::Unsigned)), "{f:?}");
+    assert_found(&o, &moved, &["not signed"]);
+    let list = stdout(&duyet(&o.dir, &["--lang", "en", "list"]));
+    assert!(
+        list.contains("invalid") && !list.contains("approved"),
+        "{list}"
+    );
+}

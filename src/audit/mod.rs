@@ -15,6 +15,7 @@
 
 mod cache;
 mod judge;
+mod merge;
 pub mod pin;
 mod problem;
 mod trailers;

@@ -2,7 +2,7 @@
 //! mark (so spreadsheet programs read Vietnamese right), headers in the
 //! chosen language, RFC 4180 quoting.
 
-use super::html::{decision_word, fingerprint};
+use super::markup::{decision_word, fingerprint};
 use super::{Row, finding_text, time};
 use crate::i18n::Lang;
 

@@ -2,9 +2,8 @@
 
 use std::fmt::Write;
 
-use super::html::{decision_word, esc, fingerprint, row, short};
 use super::labels::L;
-use super::summary_html::table_head;
+use super::markup::{decision_word, esc, fingerprint, row, short, table_head};
 use super::{Data, DraftPart, finding_text, stats, time};
 use crate::audit::TrailEntry;
 

@@ -6,6 +6,7 @@ pub mod csv;
 mod draft_html;
 mod html;
 mod labels;
+mod markup;
 pub mod stats;
 mod summary_html;
 pub mod time;

@@ -2,19 +2,10 @@
 
 use std::fmt::Write;
 
-use super::html::esc;
 use super::labels::L;
+use super::markup::{esc, table_head};
 use super::{Data, stats, time};
 use crate::i18n::Lang;
-
-/// Opens a table with a header row.
-pub(super) fn table_head(h: &mut String, cols: &[L], lang: Lang) {
-    h.push_str("<table>\n<tr>");
-    for c in cols {
-        let _ = write!(h, "<th>{}</th>", c.t(lang));
-    }
-    h.push_str("</tr>\n");
-}
 
 fn tally_table(h: &mut String, first: L, rows: &[(String, stats::Tally)], lang: Lang) {
     if rows.is_empty() {
